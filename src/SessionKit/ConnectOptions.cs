@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace SessionKit;
+
+/// <summary>What <see cref="SessionManager.ConnectAsync(ConnectOptions, CancellationToken)"/> creates a session from.</summary>
+public sealed class ConnectOptions
+{
+    /// <summary>Gets or sets the session type.</summary>
+    /// <value><see cref="SessionType.Binary"/>.</value>
+    public SessionType Type { get; set; } = SessionType.Binary;
+
+    /// <summary>Gets or sets the client's address, captured as the session's <see cref="Session.Peer"/>.</summary>
+    /// <value><see langword="null"/>: no network peer.</value>
+    public EndPoint? Peer { get; set; }
+
+    /// <summary>
+    /// Gets or sets a pre-authenticated user (Tarantool 3's <c>box.session.new{user=}</c>): the session starts as this
+    /// user without <c>on_auth</c>. The user must exist and be allowed to connect.
+    /// </summary>
+    /// <value><see langword="null"/>: the session starts as guest.</value>
+    public string? User { get; set; }
+
+    /// <summary>Gets or sets the host or tenant name (Prosody's <c>host</c>); the user index is kept per host.</summary>
+    /// <value><see langword="null"/>: no host.</value>
+    public string? Host { get; set; }
+}

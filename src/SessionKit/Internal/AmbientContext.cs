@@ -1,0 +1,46 @@
+namespace SessionKit.Internal;
+
+/// <summary>
+/// The value a manager keeps in its <see cref="AsyncLocal{T}"/>: which session (through its holder), which request
+/// sync and which effective user the current async flow runs as. Immutable except for the exit flag.
+/// </summary>
+/// <remarks>
+/// Scopes form a chain through <see cref="Parent"/>. A disposed scope marks its context exited; the ambient value then
+/// moves to the nearest ancestor that has not exited. That makes out-of-order disposal safe: disposing an outer scope
+/// first leaves the inner one current until it too is disposed, and then both are gone.
+/// </remarks>
+internal sealed class AmbientContext
+{
+    // 0 while the scope is open, 1 once disposed. Interlocked so that a scope disposed twice, or from two threads,
+    // releases its request reference exactly once.
+    private int _exited;
+
+    public AmbientContext(SessionHolder? holder, ulong sync, SessionUser? effectiveUser, AmbientContext? parent, bool holdsRequest)
+    {
+        Holder = holder;
+        Sync = sync;
+        EffectiveUser = effectiveUser;
+        Parent = parent;
+        HoldsRequest = holdsRequest;
+    }
+
+    /// <summary>Gets the session's holder, or <see langword="null"/> for a <c>Su</c> scope outside any session.</summary>
+    public SessionHolder? Holder { get; }
+
+    /// <summary>Gets the request id given to <c>Enter</c> (0 for trigger contexts).</summary>
+    public ulong Sync { get; }
+
+    /// <summary>Gets the effective user override, or <see langword="null"/> to use the session user.</summary>
+    public SessionUser? EffectiveUser { get; }
+
+    /// <summary>Gets the context that was current when this one was entered.</summary>
+    public AmbientContext? Parent { get; }
+
+    /// <summary>Gets a value indicating whether this context counts as an in-flight request that delays destroy.</summary>
+    public bool HoldsRequest { get; }
+
+    public bool IsExited => Volatile.Read(ref _exited) != 0;
+
+    /// <summary>Marks the context exited; returns <see langword="true"/> only for the first call.</summary>
+    public bool TryExit() => Interlocked.Exchange(ref _exited, 1) == 0;
+}

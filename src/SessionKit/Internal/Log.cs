@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+
+namespace SessionKit.Internal;
+
+/// <summary>
+/// Every log message SessionKit writes. Event ids are stable and never reused; docs/observability.md lists them.
+/// No message carries a password or a storage value; authentication failures do not log the user name as sent,
+/// because clients sometimes type a password into the name field.
+/// </summary>
+internal static partial class Log
+{
+    public const int SessionConnectedId = 1;
+    public const int ConnectRefusedId = 2;
+    public const int AuthSucceededId = 3;
+    public const int AuthFailedId = 4;
+    public const int AccessDeniedId = 5;
+    public const int TriggerFailedId = 6;
+    public const int SessionDisconnectedId = 7;
+    public const int SessionDestroyedId = 8;
+    public const int ShutdownStartedId = 9;
+    public const int ShutdownCompletedId = 10;
+    public const int ShutdownTimedOutId = 11;
+    public const int UserChangedId = 12;
+    public const int AccessDeniedTriggerFailedId = 13;
+
+    [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
+    public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
+
+    [LoggerMessage(ConnectRefusedId, LogLevel.Warning, "Session {SessionId} was refused by its on_connect triggers and closed.", EventName = "ConnectRefused")]
+    public static partial void ConnectRefused(this ILogger logger, ulong sessionId, Exception exception);
+
+    [LoggerMessage(AuthSucceededId, LogLevel.Information, "Session {SessionId} authenticated as {UserName}.", EventName = "AuthSucceeded")]
+    public static partial void AuthSucceeded(this ILogger logger, ulong sessionId, string userName);
+
+    [LoggerMessage(AuthFailedId, LogLevel.Warning, "Session {SessionId} failed to authenticate: {Reason}.", EventName = "AuthFailed")]
+    public static partial void AuthFailed(this ILogger logger, ulong sessionId, string reason);
+
+    [LoggerMessage(AccessDeniedId, LogLevel.Warning, "{Access} access to {ObjectType} '{ObjectName}' is denied for user {UserName} (session {SessionId}).", EventName = "AccessDenied")]
+    public static partial void AccessDenied(this ILogger logger, string access, string objectType, string objectName, string userName, ulong sessionId);
+
+    [LoggerMessage(TriggerFailedId, LogLevel.Error, "The {TriggerList} trigger {TriggerName} failed for session {SessionId}.", EventName = "TriggerFailed")]
+    public static partial void TriggerFailed(this ILogger logger, string triggerList, string triggerName, ulong sessionId, Exception exception);
+
+    [LoggerMessage(SessionDisconnectedId, LogLevel.Debug, "Session {SessionId} disconnected.", EventName = "SessionDisconnected")]
+    public static partial void SessionDisconnected(this ILogger logger, ulong sessionId);
+
+    [LoggerMessage(SessionDestroyedId, LogLevel.Trace, "Session {SessionId} destroyed.", EventName = "SessionDestroyed")]
+    public static partial void SessionDestroyed(this ILogger logger, ulong sessionId);
+
+    [LoggerMessage(ShutdownStartedId, LogLevel.Information, "Session manager shutting down: closing {Count} sessions within {Timeout}.", EventName = "ShutdownStarted")]
+    public static partial void ShutdownStarted(this ILogger logger, int count, TimeSpan timeout);
+
+    [LoggerMessage(ShutdownCompletedId, LogLevel.Information, "Session manager shut down.", EventName = "ShutdownCompleted")]
+    public static partial void ShutdownCompleted(this ILogger logger);
+
+    [LoggerMessage(ShutdownTimedOutId, LogLevel.Warning, "Session manager shutdown timed out after {Timeout}: the on_disconnect triggers of {Count} sessions had not finished (sessions {SessionIds}).", EventName = "ShutdownTimedOut")]
+    public static partial void ShutdownTimedOut(this ILogger logger, TimeSpan timeout, int count, string sessionIds);
+
+    [LoggerMessage(UserChangedId, LogLevel.Information, "Session {SessionId} changed its user from {OldUser} to {NewUser}.", EventName = "UserChanged")]
+    public static partial void UserChanged(this ILogger logger, ulong sessionId, string oldUser, string newUser);
+
+    [LoggerMessage(AccessDeniedTriggerFailedId, LogLevel.Error, "The on_access_denied trigger {TriggerName} failed.", EventName = "AccessDeniedTriggerFailed")]
+    public static partial void AccessDeniedTriggerFailed(this ILogger logger, string triggerName, Exception exception);
+}

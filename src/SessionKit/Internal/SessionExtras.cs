@@ -1,0 +1,16 @@
+namespace SessionKit.Internal;
+
+/// <summary>
+/// Per-session state most sessions never need, kept out of <see cref="Session"/> so an idle session stays small.
+/// </summary>
+internal sealed class SessionExtras
+{
+    /// <summary>Gets or sets the context triggers of <c>on_connect</c> and <c>on_disconnect</c> run in (sync 0, effective user admin); built once per session.</summary>
+    public AmbientContext? SystemContext { get; set; }
+
+    /// <summary>Gets or sets the logging scope state for this session, built once when logging is enabled.</summary>
+    public SessionLogScope? LogScope { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the session's on_disconnect triggers are running.</summary>
+    public volatile bool DisconnectRunning;
+}

@@ -1,0 +1,218 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+/// <summary>
+/// One client connection: its id, type, peer, session user, state, storage and connect time. Created by
+/// <see cref="SessionManager.ConnectAsync(SessionType, System.Net.EndPoint?, CancellationToken)"/>.
+/// </summary>
+/// <remarks>
+/// Thread-safe. A <see cref="Session"/> reference stays safe to hold forever: after it is destroyed its id, type, peer
+/// and user stay readable, <see cref="State"/> is <see cref="SessionState.Destroyed"/> and its storage is empty.
+/// </remarks>
+public sealed partial class Session
+{
+    // Request references and the closed flag share one word so that "refuse new requests once closed" and "destroy
+    // when closed and the last request has left" are single atomic transitions. The low bits count references: the
+    // connection itself holds one from connect until its on_disconnect triggers finish; each open request scope
+    // holds one. Destroy happens on the transition to exactly ClosedBit (closed, no references), which can occur
+    // only once.
+    private const long ClosedBit = 1L << 62;
+
+    private readonly long _connectedAtTicks;
+    private long _state = 1;
+    private int _destroyed;
+    private SessionType _type;
+    private SessionStorage? _storage;
+    private CancellationTokenSource? _closedSource;
+    private SessionExtras? _extras;
+
+    internal Session(SessionManager manager, ulong id, SessionType type, string? peer, SessionUser user, DateTimeOffset connectedAt, string? host)
+    {
+        Manager = manager;
+        Id = id;
+        _type = type;
+        Peer = peer;
+        Host = host;
+        _connectedAtTicks = connectedAt.UtcTicks;
+        Holder = new SessionHolder(this, user);
+    }
+
+    /// <summary>Gets the manager that owns the session.</summary>
+    public SessionManager Manager { get; }
+
+    /// <summary>Gets the session id: 1 or more, unique and never reused within its manager.</summary>
+    public ulong Id { get; }
+
+    /// <summary>Gets or sets the session type. The host may change it when the session's role changes (say <c>c2s_unauthed</c> to <c>c2s</c>).</summary>
+    public SessionType Type
+    {
+        // A SessionType is a single reference, so reads and writes are atomic.
+        get => _type;
+        set => _type = value;
+    }
+
+    /// <summary>Gets the session user: <c>guest</c> until authentication, then whoever authenticated or was set by <c>ChangeUser</c>.</summary>
+    public SessionUser User => Holder.User;
+
+    /// <summary>
+    /// Gets the peer address captured at connect: <c>127.0.0.1:55457</c>, <c>[::1]:5000</c>, <c>unix/:path</c>, or
+    /// <see langword="null"/> when the session has no network peer. Readable after disconnect.
+    /// </summary>
+    public string? Peer { get; }
+
+    /// <summary>Gets the host or tenant name given at connect (Prosody's <c>host</c>), or <see langword="null"/>.</summary>
+    public string? Host { get; }
+
+    /// <summary>Gets the time the session was created, from the manager's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset ConnectedAt => new(_connectedAtTicks, TimeSpan.Zero);
+
+    /// <summary>Gets the lifecycle state.</summary>
+    public SessionState State =>
+        Volatile.Read(ref _destroyed) != 0 ? SessionState.Destroyed
+        : IsClosed ? SessionState.Closed
+        : SessionState.Open;
+
+    /// <summary>Gets the per-session storage (Tarantool's <c>box.session.storage</c>). Cleared when the session is destroyed.</summary>
+    /// <remarks>Read-only: storage can be changed but never replaced, so no two sessions can end up sharing one.</remarks>
+    public SessionStorage Storage
+    {
+        get
+        {
+            var storage = Volatile.Read(ref _storage);
+            if (storage is not null)
+            {
+                return storage;
+            }
+
+            // Created on first use so an idle session costs no storage. The loser of a race adopts the winner's.
+            storage = new SessionStorage(Id);
+            if (Volatile.Read(ref _destroyed) != 0)
+            {
+                storage.Seal();
+            }
+
+            return Interlocked.CompareExchange(ref _storage, storage, null) ?? storage;
+        }
+    }
+
+    /// <summary>Gets a token that is cancelled when the session is closed (at the start of disconnect).</summary>
+    public CancellationToken Closed
+    {
+        get
+        {
+            if (IsClosed)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            var source = Volatile.Read(ref _closedSource);
+            if (source is null)
+            {
+                // Created on first use: most sessions never ask. If the session closed while we created it, the close
+                // path may have missed it, so cancel it ourselves; Cancel is idempotent.
+                var created = new CancellationTokenSource();
+                source = Interlocked.CompareExchange(ref _closedSource, created, null) ?? created;
+                if (!ReferenceEquals(source, created))
+                {
+                    created.Dispose();
+                }
+
+                if (IsClosed)
+                {
+                    source.Cancel();
+                }
+            }
+
+            return source.Token;
+        }
+    }
+
+    internal SessionHolder Holder { get; }
+
+    internal bool IsClosed => (Volatile.Read(ref _state) & ClosedBit) != 0;
+
+    internal bool IsDestroyed => Volatile.Read(ref _destroyed) != 0;
+
+    /// <summary>Gets the rarely used per-session state, created on first use.</summary>
+    internal SessionExtras Extras
+    {
+        get
+        {
+            var extras = Volatile.Read(ref _extras);
+            return extras ?? Interlocked.CompareExchange(ref _extras, extras = new SessionExtras(), null) ?? extras;
+        }
+    }
+
+    internal SessionExtras? ExtrasOrNull => Volatile.Read(ref _extras);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Session {Id} ({Type}, {User.Name}, {Peer ?? "no peer"}, {State})";
+
+    /// <summary>Takes a request reference; fails once the session is closed.</summary>
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if ((state & ClosedBit) != 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Drops a reference; returns <see langword="true"/> when the session is closed and this was the last one, so the caller must destroy it.</summary>
+    internal bool Release() => Interlocked.Decrement(ref _state) == ClosedBit;
+
+    /// <summary>Sets the closed flag; returns <see langword="true"/> only for the call that closed the session.</summary>
+    internal bool TryMarkClosed()
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if ((state & ClosedBit) != 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state | ClosedBit, state) == state)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Cancels <see cref="Closed"/> if anyone asked for it.</summary>
+    internal void SignalClosed()
+    {
+        var source = Volatile.Read(ref _closedSource);
+        if (source is not null)
+        {
+            try
+            {
+                source.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // Callbacks registered on Closed belong to host code; their failures must not break disconnect.
+            }
+        }
+    }
+
+    /// <summary>Marks the session destroyed; returns <see langword="true"/> only once.</summary>
+    internal bool TryMarkDestroyed() => Interlocked.Exchange(ref _destroyed, 1) == 0;
+
+    /// <summary>Releases what a destroyed session held: its storage values and its closed-token source.</summary>
+    internal void ReleaseResources()
+    {
+        Volatile.Read(ref _storage)?.Seal();
+        Holder.Detach();
+        Interlocked.Exchange(ref _closedSource, null)?.Dispose();
+    }
+}

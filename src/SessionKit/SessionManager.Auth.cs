@@ -1,0 +1,143 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>
+    /// Authenticates a session (Tarantool 2.11+ order): checks the credentials with the user directory, checks that the
+    /// user may connect, runs <c>on_auth</c> (for failures too) as the pre-authentication user, then switches the
+    /// session user. Re-authentication of an authenticated session is allowed.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="userName">The user name as the client sent it.</param>
+    /// <param name="password">The password as the client sent it. Never logged or kept.</param>
+    /// <param name="cancellationToken">Cancels the credential check; triggers receive it, linked to shutdown.</param>
+    /// <returns>The user the session now runs as.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userName"/> is empty, whitespace, longer than 256 characters or has control characters; or <paramref name="session"/> belongs to another manager.</exception>
+    /// <exception cref="AuthenticationFailedException">The user is unknown or the password is wrong (one message for both); the session user is unchanged and the session stays open.</exception>
+    /// <exception cref="AccessDeniedException">The credentials are valid but the user may not connect (<c>on_access_denied</c> ran, <c>on_auth</c> did not).</exception>
+    /// <exception cref="SessionClosedException">The session is closed.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    /// <exception cref="Exception">An <c>on_auth</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran; the user is unchanged.</exception>
+    public async ValueTask<SessionUser> AuthenticateAsync(Session session, string userName, string password, CancellationToken cancellationToken = default)
+    {
+        ValidateSession(session);
+        Names.Validate(userName, nameof(userName));
+        ArgumentNullException.ThrowIfNull(password);
+        ThrowIfDisposed();
+        ThrowIfClosed(session);
+        using var activity = SessionActivities.Start(SessionActivities.Authenticate, session);
+
+        var verified = await _users.VerifyAsync(userName, password, cancellationToken).ConfigureAwait(false);
+        ThrowIfClosed(session);
+        if (verified is not null && !_users.MayConnect(verified))
+        {
+            _metrics.Authentication("denied");
+            await FireAccessDeniedAsync(session, "Session", "universe", string.Empty, verified.Name, cancellationToken).ConfigureAwait(false);
+            throw SessionAccessDenied(verified);
+        }
+
+        try
+        {
+            await RunAuthTriggersAsync(session, userName, verified is not null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // As Tarantool's docs say: an on_auth error fails the authentication and closes the session.
+            _metrics.Authentication("error");
+            _logger.AuthFailed(session.Id, "an on_auth trigger failed");
+            if (session.TryMarkClosed())
+            {
+                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        if (verified is null)
+        {
+            _metrics.Authentication("failure");
+            _logger.AuthFailed(session.Id, "unknown user or invalid credentials");
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            throw new AuthenticationFailedException();
+        }
+
+        ChangeSessionUser(session, verified);
+        _metrics.Authentication("success");
+        _logger.AuthSucceeded(session.Id, verified.Name);
+        return verified;
+    }
+
+    /// <summary>
+    /// Changes the session user of the current session for the rest of the session (Tarantool's one-argument
+    /// <c>box.session.su(user)</c>). The caller must be allowed by <see cref="SessionOptions.SwitchUserPolicy"/>
+    /// (by default: an effective admin). Inside a <c>Su</c> scope the effective user stays the <c>Su</c> target until
+    /// the scope exits.
+    /// </summary>
+    /// <param name="user">The user name.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="InvalidOperationException">There is no current session.</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect (<c>on_access_denied</c> ran).</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="SessionClosedException">The current session is closed.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public void ChangeUser(string user)
+    {
+        Names.Validate(user, nameof(user));
+        ThrowIfDisposed();
+        var context = _ambient.Value;
+        var session = context?.Holder?.Session ?? throw new InvalidOperationException(
+            "ChangeUser needs a current session: call it inside a request scope (Enter) or a session trigger.");
+        ThrowIfClosed(session);
+        var target = AuthorizeSwitch(context, session, user, SwitchUserKind.ChangeUser);
+        ChangeSessionUser(session, target);
+    }
+
+    private void ChangeSessionUser(Session session, SessionUser user)
+    {
+        SessionUser previous;
+
+        // The session lock orders user changes against each other and against destroy, so the user index always
+        // holds exactly the live sessions under their current user.
+        lock (session.Holder)
+        {
+            previous = session.Holder.User;
+            if (previous.Id == user.Id && previous.Name == user.Name)
+            {
+                return;
+            }
+
+            session.Holder.User = user;
+            if (session.IsDestroyed)
+            {
+                return;
+            }
+
+            if (previous.Id != _guest.Id)
+            {
+                _index.Remove(session, previous);
+            }
+
+            if (user.Id != _guest.Id)
+            {
+                _index.Add(session, user);
+            }
+        }
+
+        _logger.UserChanged(session.Id, previous.Name, user.Name);
+    }
+
+    private static void ThrowIfClosed(Session session)
+    {
+        if (session.IsClosed)
+        {
+            throw new SessionClosedException(session.Id, $"Session {session.Id} is closed.");
+        }
+    }
+
+    private static AccessDeniedException SessionAccessDenied(SessionUser user) =>
+        new("Session", "universe", string.Empty, user.Name, $"Session access is denied for user '{Text.Truncate(user.Name)}'");
+}

@@ -1,0 +1,123 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>
+    /// Gets the session of the current async flow: the one entered with <see cref="Enter"/>, or the one a trigger runs
+    /// for; <see langword="null"/> outside any session or once the session was destroyed.
+    /// </summary>
+    public Session? Current => _ambient.Value?.Holder?.Session;
+
+    /// <summary>Gets the current session's id (Tarantool's <c>box.session.id()</c>); 0 outside any session.</summary>
+    public ulong Id => Current?.Id ?? 0;
+
+    /// <summary>
+    /// Gets the current request's sync (Tarantool's <c>box.session.sync()</c>): the value given to <see cref="Enter"/>,
+    /// request-local. 0 outside a request, inside <c>on_connect</c> and <c>on_disconnect</c>, and in a request still
+    /// running after its session was closed.
+    /// </summary>
+    public ulong Sync
+    {
+        get
+        {
+            var context = _ambient.Value;
+            var session = context?.Holder?.Session;
+            return session is null || session.IsClosed ? 0 : context!.Sync;
+        }
+    }
+
+    /// <summary>Gets the current session's user name (<c>box.session.user()</c>); the background user outside any session.</summary>
+    /// <remarks><c>Su</c> does not change it; <c>ChangeUser</c> and authentication do.</remarks>
+    public string User => SessionUserOf(_ambient.Value).Name;
+
+    /// <summary>Gets the current session's user id (<c>box.session.uid()</c>).</summary>
+    public ulong Uid => SessionUserOf(_ambient.Value).Id;
+
+    /// <summary>Gets the effective user name of the current flow (<c>box.session.effective_user()</c>): the <c>Su</c> target inside a <c>Su</c> scope, otherwise the session user.</summary>
+    public string EffectiveUser => EffectiveUserOf(_ambient.Value).Name;
+
+    /// <summary>Gets the effective user id of the current flow (<c>box.session.euid()</c>).</summary>
+    public ulong Euid => EffectiveUserOf(_ambient.Value).Id;
+
+    /// <summary>Gets the current session's type (<c>box.session.type()</c>); <see cref="SessionType.Background"/> outside any session.</summary>
+    public SessionType Type => Current?.Type ?? SessionType.Background;
+
+    /// <summary>Gets the current session's storage (<c>box.session.storage</c>).</summary>
+    /// <exception cref="InvalidOperationException">There is no current session.</exception>
+    public SessionStorage Storage =>
+        Current?.Storage ?? throw new InvalidOperationException(
+            "There is no current session: Storage is available inside a request scope (Enter) or a session trigger. Use Session.Storage to reach a session you hold.");
+
+    /// <summary>Gets the current session's peer (<c>box.session.peer()</c>); <see langword="null"/> outside any session or for a session without a network peer.</summary>
+    /// <returns>The peer address, or <see langword="null"/>.</returns>
+    public string? Peer() => Current?.Peer;
+
+    /// <summary>Tells whether there is a current session (<c>box.session.exists()</c> with no argument, which is always true in Tarantool).</summary>
+    /// <returns><see langword="true"/> when the current flow runs in a registered session.</returns>
+    public bool Exists() => Current is { IsDestroyed: false };
+
+    /// <summary>
+    /// Enters a request of <paramref name="session"/> with request id <paramref name="sync"/>: until the scope is disposed,
+    /// this async flow (and tasks it starts) sees the session as <see cref="Current"/> and <paramref name="sync"/> as
+    /// <see cref="Sync"/>. The session is not destroyed while a request scope is open.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="sync">The request id (0 if the protocol has none).</param>
+    /// <returns>The scope; dispose it when the request ends.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="session"/> belongs to another manager.</exception>
+    /// <exception cref="SessionClosedException">The session is closed.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public SessionScope Enter(Session session, ulong sync = 0)
+    {
+        ValidateSession(session);
+        ThrowIfDisposed();
+        if (!session.TryAcquire())
+        {
+            throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; no new request can enter it.");
+        }
+
+        var context = new AmbientContext(session.Holder, sync, null, _ambient.Value, holdsRequest: true);
+        _ambient.Value = context;
+        return new SessionScope(this, context);
+    }
+
+    /// <summary>Leaves a scope: releases its request reference once and moves the ambient value past exited scopes.</summary>
+    internal void Exit(AmbientContext context)
+    {
+        if (!context.TryExit())
+        {
+            return;
+        }
+
+        // Restore first, so that on_disconnect-free destroy below never runs with this context still current.
+        var current = _ambient.Value;
+        var target = current;
+        while (target is { IsExited: true })
+        {
+            target = target.Parent;
+        }
+
+        if (!ReferenceEquals(target, current))
+        {
+            _ambient.Value = target;
+        }
+
+        if (context.HoldsRequest)
+        {
+            // A request reference keeps the session from being destroyed, so the holder still points at it here.
+            var session = context.Holder!.Session!;
+            if (session.Release())
+            {
+                Destroy(session);
+            }
+        }
+    }
+
+    private SessionUser SessionUserOf(AmbientContext? context) => context?.Holder?.User ?? _backgroundUser;
+
+    private SessionUser EffectiveUserOf(AmbientContext? context) =>
+        context?.EffectiveUser ?? context?.Holder?.User ?? _backgroundUser;
+}

@@ -1,0 +1,264 @@
+using System.Net;
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>
+    /// Creates and registers a session for a new connection, then runs the <c>on_connect</c> triggers with the session
+    /// current (user guest, effective user admin, sync 0).
+    /// </summary>
+    /// <param name="type">The session type.</param>
+    /// <param name="peer">The client's address, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels before registration; triggers receive it, linked to shutdown.</param>
+    /// <returns>The new session.</returns>
+    /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
+    /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran.</exception>
+    public ValueTask<Session> ConnectAsync(SessionType type, EndPoint? peer = null, CancellationToken cancellationToken = default) =>
+        ConnectCoreAsync(type, PeerFormatter.Format(peer), null, null, cancellationToken);
+
+    /// <summary>Creates and registers a session from <paramref name="options"/>; see <see cref="ConnectAsync(SessionType, EndPoint?, CancellationToken)"/>.</summary>
+    /// <param name="options">The type, peer, pre-authenticated user and host.</param>
+    /// <param name="cancellationToken">Cancels before registration; triggers receive it, linked to shutdown.</param>
+    /// <returns>The new session.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> or <see cref="ConnectOptions.Host"/> is not a valid name.</exception>
+    /// <exception cref="UserNotFoundException"><see cref="ConnectOptions.User"/> names no user.</exception>
+    /// <exception cref="AccessDeniedException"><see cref="ConnectOptions.User"/> may not connect (<c>on_access_denied</c> ran).</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
+    public ValueTask<Session> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.User is not null)
+        {
+            ValidateOption(options.User, "ConnectOptions.User", "user name");
+        }
+
+        if (options.Host is not null)
+        {
+            ValidateOption(options.Host, "ConnectOptions.Host", "host name");
+        }
+
+        return ConnectCoreAsync(options.Type, PeerFormatter.Format(options.Peer), options.User, options.Host, cancellationToken);
+
+        static void ValidateOption(string value, string option, string what)
+        {
+            try
+            {
+                Names.Validate(value, nameof(options), what);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"{option} is invalid: {ex.Message}", nameof(options), ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes a session (Tarantool's disconnect): it is marked closed at once (its <see cref="Session.Closed"/> token
+    /// fires, new requests are refused, in-flight requests read sync 0), then every <c>on_disconnect</c> trigger runs.
+    /// The session is destroyed when that is done and its last request scope has exited.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="cancellationToken">Passed to the triggers, linked to shutdown.</param>
+    /// <returns>A task that completes when this call's close is done. Idempotent: a call on a session already closed returns at once.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="session"/> belongs to another manager.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public ValueTask DisconnectAsync(Session session, CancellationToken cancellationToken = default)
+    {
+        ValidateSession(session);
+        ThrowIfDisposed();
+        return session.TryMarkClosed() ? DisconnectCoreAsync(session, cancellationToken) : default;
+    }
+
+    private ValueTask<Session> ConnectCoreAsync(SessionType type, string? peer, string? userName, string? host, CancellationToken cancellationToken)
+    {
+        ThrowIfShuttingDown();
+        var user = _guest;
+        if (userName is not null)
+        {
+            if (!_users.TryFindUser(userName, out var found))
+            {
+                throw new UserNotFoundException(userName);
+            }
+
+            if (!_users.MayConnect(found))
+            {
+                return RefuseConnectAsync(found, cancellationToken);
+            }
+
+            user = found;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        using var activity = SessionActivities.Start(SessionActivities.Connect, null);
+        var session = Register(type, peer, user, host);
+        activity?.SetTag("sessionkit.session.id", session.Id);
+        if (OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0)
+        {
+            return new ValueTask<Session>(session);
+        }
+
+        return RunConnectTriggersAsync(session, cancellationToken);
+    }
+
+    private Session Register(SessionType type, string? peer, SessionUser user, string? host)
+    {
+        var id = (ulong)Interlocked.Increment(ref _lastId);
+        var session = new Session(this, id, type, peer, user, _time.GetUtcNow(), host);
+        _sessions[id] = session;
+        Interlocked.Increment(ref _count);
+        if (user.Id != _guest.Id)
+        {
+            lock (session.Holder)
+            {
+                _index.Add(session, user);
+            }
+        }
+
+        _metrics.Opened(type);
+        _logger.SessionConnected(id, type.Name, peer, user.Name);
+        return session;
+    }
+
+    private async ValueTask<Session> RunConnectTriggersAsync(Session session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunSessionTriggersAsync(OnConnect, session, TriggerListNames.Connect, continueOnError: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.ConnectRefused(session.Id, ex);
+            if (session.TryMarkClosed())
+            {
+                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        if (Volatile.Read(ref _disposeState) != 0)
+        {
+            // Shutdown began while the triggers ran and may have missed this session: close it here.
+            if (session.TryMarkClosed())
+            {
+                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            ThrowIfShuttingDown();
+        }
+
+        return session;
+    }
+
+    private async ValueTask<Session> RefuseConnectAsync(SessionUser user, CancellationToken cancellationToken)
+    {
+        await FireAccessDeniedAsync(Current, "Session", "universe", string.Empty, user.Name, cancellationToken).ConfigureAwait(false);
+        throw SessionAccessDenied(user);
+    }
+
+    private ValueTask DisconnectCoreAsync(Session session, CancellationToken cancellationToken)
+    {
+        // The caller won TryMarkClosed, so this runs exactly once per session.
+        session.SignalClosed();
+        _metrics.Closed(session.Type);
+        _logger.SessionDisconnected(session.Id);
+        Interlocked.Increment(ref _closing);
+        if (OnDisconnect.Count == 0)
+        {
+            FinishClose(session);
+            return default;
+        }
+
+        var activity = SessionActivities.Start(SessionActivities.Disconnect, session);
+        session.Extras.DisconnectRunning = true;
+        ValueTask pending;
+        try
+        {
+            pending = RunSessionTriggersAsync(OnDisconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken);
+        }
+        catch
+        {
+            // Only a failure of SessionKit itself lands here (trigger errors go to the sink); never leak the session.
+            FinishClose(session);
+            activity?.Dispose();
+            throw;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            FinishClose(session);
+            activity?.Dispose();
+            return default;
+        }
+
+        return AwaitDisconnectAsync(pending, session, activity);
+    }
+
+    private async ValueTask AwaitDisconnectAsync(ValueTask pending, Session session, System.Diagnostics.Activity? activity)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            FinishClose(session);
+            activity?.Dispose();
+        }
+    }
+
+    private void FinishClose(Session session)
+    {
+        if (session.ExtrasOrNull is { } extras)
+        {
+            extras.DisconnectRunning = false;
+        }
+
+        // The connection's own reference goes last: destroy waits for both on_disconnect and in-flight requests.
+        if (session.Release())
+        {
+            Destroy(session);
+        }
+
+        if (Interlocked.Decrement(ref _closing) == 0 && Volatile.Read(ref _disposeState) != 0)
+        {
+            _closesDrained.TrySetResult();
+        }
+    }
+
+    private void Destroy(Session session)
+    {
+        // Under the session's lock so that a concurrent authentication cannot re-index a session being destroyed.
+        lock (session.Holder)
+        {
+            if (!session.TryMarkDestroyed())
+            {
+                return;
+            }
+
+            var user = session.User;
+            if (user.Id != _guest.Id)
+            {
+                _index.Remove(session, user);
+            }
+        }
+
+        _sessions.TryRemove(session.Id, out _);
+        Interlocked.Decrement(ref _count);
+        session.ReleaseResources();
+        _logger.SessionDestroyed(session.Id);
+    }
+
+    private void ThrowIfShuttingDown()
+    {
+        if (Volatile.Read(ref _disposeState) != 0)
+        {
+            throw new ObjectDisposedException(nameof(SessionManager), "The session manager is shutting down or disposed; it accepts no new sessions.");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>
+    /// Switches the effective user of the current async flow until the scope is disposed (Tarantool's
+    /// <c>box.session.su(user, f)</c> as a scope). <see cref="EffectiveUser"/> shows the change, <see cref="User"/> does
+    /// not; concurrent flows of the same session are unaffected. Scopes nest.
+    /// </summary>
+    /// <param name="user">The user name.</param>
+    /// <returns>The scope; dispose it to restore the previous effective user.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (it never means guest).</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect (<c>on_access_denied</c> ran).</exception>
+    /// <exception cref="UserNotFoundException">No user has that name (<c>User 'NAME' is not found</c>).</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public SessionScope Su(string user)
+    {
+        Names.Validate(user, nameof(user));
+        ThrowIfDisposed();
+        var current = _ambient.Value;
+        var target = AuthorizeSwitch(current, current?.Holder?.Session, user, SwitchUserKind.Su);
+        var context = new AmbientContext(current?.Holder, current?.Sync ?? 0, target, current, holdsRequest: false);
+        _ambient.Value = context;
+        return new SessionScope(this, context);
+    }
+
+    /// <summary>Runs <paramref name="action"/> as <paramref name="user"/>; see <see cref="Su(string)"/>. The effective user is restored even when it throws.</summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="action">The work.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public void Su(string user, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        using (Su(user))
+        {
+            action();
+        }
+    }
+
+    /// <summary>Runs <paramref name="func"/> as <paramref name="user"/> and returns its result; see <see cref="Su(string)"/>.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    public T Su<T>(string user, Func<T> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
+        {
+            return func();
+        }
+    }
+
+    /// <summary>Runs asynchronous work as <paramref name="user"/>; the switch covers every await of <paramref name="func"/> and nothing after it.</summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work.</param>
+    /// <returns>A task that completes with the work.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    public async ValueTask SuAsync(string user, Func<ValueTask> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
+        {
+            await func().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs asynchronous work as <paramref name="user"/> and returns its result; see <see cref="SuAsync(string, Func{ValueTask})"/>.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    public async ValueTask<T> SuAsync<T>(string user, Func<ValueTask<T>> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
+        {
+            return await func().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies the caller check, then resolves the target and checks that it may connect.</summary>
+    private SessionUser AuthorizeSwitch(AmbientContext? context, Session? session, string targetName, SwitchUserKind kind)
+    {
+        var caller = EffectiveUserOf(context);
+        _users.TryFindUser(targetName, out var target);
+
+        // The caller check comes first so that a refused caller cannot learn which user names exist.
+        if (!_switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind)))
+        {
+            _metrics.SuRefused(kind == SwitchUserKind.Su ? "su" : "change_user");
+            var access = kind == SwitchUserKind.Su ? "Su" : "ChangeUser";
+            FireAccessDenied(session, access, "user", targetName, caller.Name);
+            throw new AccessDeniedException(
+                access,
+                "user",
+                targetName,
+                caller.Name,
+                $"{access} access to user '{Text.Truncate(targetName)}' is denied for user '{Text.Truncate(caller.Name)}'");
+        }
+
+        if (target is null)
+        {
+            throw new UserNotFoundException(targetName);
+        }
+
+        if (!_users.MayConnect(target))
+        {
+            FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
+            throw SessionAccessDenied(target);
+        }
+
+        return target;
+    }
+}

@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging;
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>Runs <c>on_connect</c> or <c>on_disconnect</c> for <paramref name="session"/> in its system context (sync 0, effective user admin).</summary>
+    private ValueTask RunSessionTriggersAsync(TriggerList<SessionTriggerContext> list, Session session, string listName, bool continueOnError, CancellationToken cancellationToken)
+    {
+        var entries = list.Snapshot;
+        if (entries.Length == 0)
+        {
+            return default;
+        }
+
+        var extras = session.Extras;
+        var ambient = extras.SystemContext ??= new AmbientContext(session.Holder, 0, _admin, null, holdsRequest: false);
+        return RunLinkedAsync(entries, ambient, session, listName, continueOnError ? _errorSink : null, cancellationToken, static (s, token) => new SessionTriggerContext(s!, token));
+    }
+
+    /// <summary>Runs <c>on_auth</c> as the pre-authentication user with the authentication request's sync.</summary>
+    private ValueTask RunAuthTriggersAsync(Session session, string userName, bool succeeded, CancellationToken cancellationToken)
+    {
+        var entries = OnAuth.Snapshot;
+        if (entries.Length == 0)
+        {
+            return default;
+        }
+
+        var current = _ambient.Value;
+        var sync = ReferenceEquals(current?.Holder, session.Holder) ? current!.Sync : 0;
+        var preAuthUser = session.User;
+        var ambient = new AmbientContext(session.Holder, sync, preAuthUser, null, holdsRequest: false);
+        return RunLinkedAsync(entries, ambient, session, TriggerListNames.Auth, null, cancellationToken, (s, t) => new AuthTriggerContext(s!, userName, succeeded, t));
+    }
+
+    /// <summary>Runs <c>on_access_denied</c> in the caller's own context; its errors are logged and never propagate.</summary>
+    private ValueTask FireAccessDeniedAsync(Session? session, string access, string objectType, string objectName, string userName, CancellationToken cancellationToken)
+    {
+        _logger.AccessDenied(access, objectType, objectName, userName, session?.Id ?? 0);
+        var entries = OnAccessDenied.Snapshot;
+        if (entries.Length == 0)
+        {
+            return default;
+        }
+
+        return RunLinkedAsync(entries, null, session, TriggerListNames.AccessDenied, _errorSink, cancellationToken, (s, t) => new AccessDeniedTriggerContext(s, access, objectType, objectName, userName, t));
+    }
+
+    /// <summary>Fires <c>on_access_denied</c> from a synchronous caller: triggers that go async finish in the background.</summary>
+    private void FireAccessDenied(Session? session, string access, string objectType, string objectName, string userName)
+    {
+        var pending = FireAccessDeniedAsync(session, access, objectType, objectName, userName, CancellationToken.None);
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+        }
+        else
+        {
+            // Errors already go to the sink, so the task cannot fault; nothing waits for it.
+            _ = pending.AsTask();
+        }
+    }
+
+    /// <summary>Runs with the trigger token (the caller's linked with shutdown) and disposes the link when the run ends.</summary>
+    private ValueTask RunLinkedAsync<TContext>(
+        TriggerEntry<TContext>[] entries,
+        AmbientContext? ambient,
+        Session? session,
+        string listName,
+        ITriggerErrorSink? sink,
+        CancellationToken cancellationToken,
+        Func<Session?, CancellationToken, TContext> makeContext)
+    {
+        var token = TriggerToken(cancellationToken, out var linked);
+        ValueTask pending;
+        try
+        {
+            pending = RunTriggersAsync(entries, ambient, session, listName, sink, token, makeContext);
+        }
+        catch
+        {
+            linked?.Dispose();
+            throw;
+        }
+
+        return Finish(pending, linked);
+    }
+
+    private ValueTask RunTriggersAsync<TContext>(
+        TriggerEntry<TContext>[] entries,
+        AmbientContext? ambient,
+        Session? session,
+        string listName,
+        ITriggerErrorSink? sink,
+        CancellationToken cancellationToken,
+        Func<Session?, CancellationToken, TContext> makeContext)
+    {
+        if (session is not null && _logger.IsEnabled(LogLevel.Critical))
+        {
+            // A logging scope is an AsyncLocal too; only an async method keeps it from leaking into the caller.
+            return RunWithLogScopeAsync(entries, ambient, session, listName, sink, cancellationToken, makeContext);
+        }
+
+        var start = _metrics.TriggerDurationEnabled ? _time.GetTimestamp() : 0;
+        var previous = _ambient.Value;
+        ValueTask pending;
+        try
+        {
+            // Set for the synchronous part of the run only. A trigger that goes async captured this context in its
+            // ExecutionContext, and so did the runner's continuation, so the rest of the run still sees it.
+            if (ambient is not null)
+            {
+                _ambient.Value = ambient;
+            }
+
+            pending = TriggerRunner.RunAsync(entries, makeContext(session, cancellationToken), sink);
+        }
+        finally
+        {
+            if (ambient is not null)
+            {
+                _ambient.Value = previous;
+            }
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            RecordDuration(start, listName);
+            return default;
+        }
+
+        return AwaitTriggersAsync(pending, start, listName);
+    }
+
+    private async ValueTask RunWithLogScopeAsync<TContext>(
+        TriggerEntry<TContext>[] entries,
+        AmbientContext? ambient,
+        Session session,
+        string listName,
+        ITriggerErrorSink? sink,
+        CancellationToken cancellationToken,
+        Func<Session?, CancellationToken, TContext> makeContext)
+    {
+        var extras = session.Extras;
+        using var scope = _logger.BeginScope(extras.LogScope ??= new SessionLogScope(session));
+        var start = _metrics.TriggerDurationEnabled ? _time.GetTimestamp() : 0;
+        if (ambient is not null)
+        {
+            _ambient.Value = ambient;
+        }
+
+        await TriggerRunner.RunAsync(entries, makeContext(session, cancellationToken), sink).ConfigureAwait(false);
+        RecordDuration(start, listName);
+    }
+
+    private async ValueTask AwaitTriggersAsync(ValueTask pending, long start, string listName)
+    {
+        await pending.ConfigureAwait(false);
+        RecordDuration(start, listName);
+    }
+
+    private void RecordDuration(long start, string listName)
+    {
+        if (start != 0)
+        {
+            _metrics.TriggerDuration(listName, _time.GetElapsedTime(start));
+        }
+    }
+
+    /// <summary>The token triggers receive: the caller's linked with shutdown when it can be cancelled, else shutdown's own.</summary>
+    private CancellationToken TriggerToken(CancellationToken cancellationToken, out CancellationTokenSource? linked)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            linked = null;
+            return _shutdownSource.Token;
+        }
+
+        linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdownSource.Token);
+        return linked.Token;
+    }
+
+    private static ValueTask Finish(ValueTask pending, CancellationTokenSource? linked)
+    {
+        if (linked is null)
+        {
+            return pending;
+        }
+
+        if (pending.IsCompleted)
+        {
+            linked.Dispose();
+            return pending;
+        }
+
+        return DisposeAfterAsync(pending, linked);
+
+        static async ValueTask DisposeAfterAsync(ValueTask pending, CancellationTokenSource linked)
+        {
+            using (linked)
+            {
+                await pending.ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Logs the errors of runs that go on past failing triggers (<c>on_disconnect</c>, <c>on_access_denied</c>).</summary>
+    private sealed class TriggerErrorSink(ILogger logger) : ITriggerErrorSink
+    {
+        public void OnTriggerFailed<TContext>(TContext context, string triggerName, Exception exception)
+        {
+            if (context is SessionTriggerContext session)
+            {
+                logger.TriggerFailed(TriggerListNames.Disconnect, triggerName, session.Session.Id, exception);
+            }
+            else
+            {
+                logger.AccessDeniedTriggerFailed(triggerName, exception);
+            }
+        }
+    }
+}

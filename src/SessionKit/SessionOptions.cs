@@ -1,0 +1,45 @@
+namespace SessionKit;
+
+/// <summary>Settings of a <see cref="SessionManager"/>. Validated when the manager is built.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>The default <see cref="ShutdownTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets how long disposing the manager waits for <c>on_disconnect</c> triggers to finish.</summary>
+    /// <value>10 seconds. Must be positive, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+
+    /// <summary>Gets or sets the user that code outside any session runs as (Tarantool's background fibers run as admin).</summary>
+    /// <value><c>admin</c>. Must exist in the user directory.</value>
+    public string BackgroundUser { get; set; } = "admin";
+
+    /// <summary>
+    /// Gets or sets who may switch users with <c>Su</c> or <c>ChangeUser</c>. Tarantool checks nobody; SessionKit's
+    /// default, <see cref="SwitchUserRequest.AdminOnly"/>, lets only an effective admin switch (or a caller "switch"
+    /// to itself). A refused switch throws <see cref="AccessDeniedException"/> and fires <c>on_access_denied</c>.
+    /// </summary>
+    /// <value><see langword="null"/> for <see cref="SwitchUserRequest.AdminOnly"/>.</value>
+    public Func<SwitchUserRequest, bool>? SwitchUserPolicy { get; set; }
+
+    /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    internal void Validate()
+    {
+        if (ShutdownTimeout != Timeout.InfiniteTimeSpan && (ShutdownTimeout <= TimeSpan.Zero || ShutdownTimeout.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentException(
+                $"SessionOptions.ShutdownTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {ShutdownTimeout}.",
+                "options");
+        }
+
+        try
+        {
+            Internal.Names.Validate(BackgroundUser, "options");
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"SessionOptions.BackgroundUser is invalid: {ex.Message}", "options", ex);
+        }
+    }
+}

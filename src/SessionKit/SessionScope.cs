@@ -1,0 +1,27 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+/// <summary>
+/// A request scope from <see cref="SessionManager.Enter"/> or an effective-user scope from <see cref="SessionManager.Su(string)"/>.
+/// Dispose it (a <see langword="using"/> statement) to leave.
+/// </summary>
+/// <remarks>
+/// Disposing is idempotent and thread-safe, and scopes may be disposed out of order: a disposed scope is never seen
+/// again by the flow that entered it. Disposing never throws, even after the manager was disposed.
+/// <c>default(SessionScope)</c> disposes as a no-op.
+/// </remarks>
+public readonly struct SessionScope : IDisposable
+{
+    private readonly SessionManager? _manager;
+    private readonly AmbientContext? _context;
+
+    internal SessionScope(SessionManager manager, AmbientContext context)
+    {
+        _manager = manager;
+        _context = context;
+    }
+
+    /// <summary>Leaves the scope: restores the previous session, sync and effective user of this flow.</summary>
+    public void Dispose() => _manager?.Exit(_context!);
+}

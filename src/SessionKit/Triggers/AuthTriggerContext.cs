@@ -1,0 +1,34 @@
+namespace SessionKit;
+
+/// <summary>What an <c>on_auth</c> trigger receives.</summary>
+/// <remarks>
+/// The trigger runs before the user switch, as the pre-authentication user (both session and effective user; no admin
+/// elevation), with the sync of the authentication request.
+/// </remarks>
+public readonly struct AuthTriggerContext
+{
+    /// <summary>Initializes a new instance of the <see cref="AuthTriggerContext"/> struct.</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="userName">The user name as the client sent it.</param>
+    /// <param name="succeeded">Whether the credentials were valid.</param>
+    /// <param name="cancellationToken">The caller's token, or the manager's shutdown token.</param>
+    public AuthTriggerContext(Session session, string userName, bool succeeded, CancellationToken cancellationToken)
+    {
+        Session = session;
+        UserName = userName;
+        Succeeded = succeeded;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Gets the session that authenticates.</summary>
+    public Session Session { get; }
+
+    /// <summary>Gets the user name as the client sent it (it may name no user).</summary>
+    public string UserName { get; }
+
+    /// <summary>Gets a value indicating whether the credentials were valid.</summary>
+    public bool Succeeded { get; }
+
+    /// <summary>Gets the token that cancels the trigger.</summary>
+    public CancellationToken CancellationToken { get; }
+}

@@ -1,0 +1,87 @@
+namespace SessionKit.Internal;
+
+/// <summary>Receives the errors of a run that continues past failing triggers (the <c>on_disconnect</c> policy).</summary>
+internal interface ITriggerErrorSink
+{
+    void OnTriggerFailed<TContext>(TContext context, string triggerName, Exception exception);
+}
+
+/// <summary>
+/// Runs one snapshot of a trigger list newest first. The synchronous loop allocates nothing; the first trigger that does
+/// not complete synchronously moves the rest of the run to an async method.
+/// </summary>
+internal static class TriggerRunner
+{
+    /// <summary>Runs <paramref name="entries"/>. With a null <paramref name="sink"/> the first error stops the run and propagates; otherwise each error goes to the sink and the run goes on.</summary>
+    public static ValueTask RunAsync<TContext>(TriggerEntry<TContext>[] entries, TContext context, ITriggerErrorSink? sink)
+    {
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            if (entry.IsRemoved)
+            {
+                continue;
+            }
+
+            ValueTask pending;
+            try
+            {
+                pending = entry.Handler(context);
+            }
+            catch (Exception ex) when (sink is not null)
+            {
+                sink.OnTriggerFailed(context, entry.DisplayName, ex);
+                continue;
+            }
+
+            if (pending.IsCompletedSuccessfully)
+            {
+                // GetResult releases a pooled IValueTaskSource behind the ValueTask, if any.
+                pending.GetAwaiter().GetResult();
+                continue;
+            }
+
+            return ContinueAsync(pending, entries, i, context, sink);
+        }
+
+        return default;
+    }
+
+    private static async ValueTask ContinueAsync<TContext>(ValueTask pending, TriggerEntry<TContext>[] entries, int index, TContext context, ITriggerErrorSink? sink)
+    {
+        await AwaitOneAsync(pending, entries[index], context, sink).ConfigureAwait(false);
+        for (var i = index + 1; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            if (entry.IsRemoved)
+            {
+                continue;
+            }
+
+            ValueTask next;
+            try
+            {
+                next = entry.Handler(context);
+            }
+            catch (Exception ex) when (sink is not null)
+            {
+                sink.OnTriggerFailed(context, entry.DisplayName, ex);
+                continue;
+            }
+
+            await AwaitOneAsync(next, entry, context, sink).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask AwaitOneAsync<TContext>(ValueTask pending, TriggerEntry<TContext> entry, TContext context, ITriggerErrorSink? sink)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (sink is not null)
+        {
+            sink.OnTriggerFailed(context, entry.DisplayName, ex);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+/// <summary>
+/// The embedded user directory: <c>guest</c> (id 0, no password) and <c>admin</c> (id 1, no password until one is set),
+/// plus users added with <see cref="AddUser"/>. Passwords are kept only as salted PBKDF2-SHA256 hashes and compared in
+/// constant time.
+/// </summary>
+/// <remarks>
+/// Thread-safe. New users get ids from 32 upwards, as in Tarantool. A user without a password can only authenticate
+/// with an empty password; that is how <c>guest</c> authenticates.
+/// </remarks>
+public sealed class InMemoryUserDirectory : IUserDirectory
+{
+    /// <summary>The fewest PBKDF2 iterations accepted.</summary>
+    public const int MinimumIterations = 100_000;
+
+    private const ulong FirstUserId = 32;
+
+    private readonly ConcurrentDictionary<string, Entry> _users = new(StringComparer.Ordinal);
+    private readonly PasswordHasher _hasher;
+    private readonly PasswordHash _dummy;
+    private long _lastId = (long)FirstUserId - 1;
+
+    /// <summary>Initializes a new instance of the <see cref="InMemoryUserDirectory"/> class.</summary>
+    /// <param name="iterations">PBKDF2 iterations per hash; at least <see cref="MinimumIterations"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="iterations"/> is below <see cref="MinimumIterations"/>.</exception>
+    public InMemoryUserDirectory(int iterations = MinimumIterations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, MinimumIterations);
+        _hasher = new PasswordHasher(iterations);
+
+        // Verifying an unknown user still derives a key against this dummy hash so both failures cost the same time.
+        _dummy = _hasher.Hash(string.Empty);
+        _users[SessionUser.Guest.Name] = new Entry(SessionUser.Guest, null, MayConnect: true);
+        _users[SessionUser.Admin.Name] = new Entry(SessionUser.Admin, null, MayConnect: true);
+    }
+
+    /// <summary>Gets the number of PBKDF2 iterations per hash.</summary>
+    public int Iterations => _hasher.Iterations;
+
+    /// <summary>Gets a snapshot of the users, ordered by id.</summary>
+    public IReadOnlyList<SessionUser> Users => _users.Values.Select(e => e.User).OrderBy(u => u.Id).ToArray();
+
+    /// <summary>Adds a user.</summary>
+    /// <param name="name">The user name: not empty, at most 256 characters, no control characters.</param>
+    /// <param name="password">The password (may be empty). Only its salted hash is kept.</param>
+    /// <param name="mayConnect">Whether the user may hold a session.</param>
+    /// <returns>The new user.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
+    /// <exception cref="ArgumentException">The name is invalid or already taken.</exception>
+    public SessionUser AddUser(string name, string password, bool mayConnect = true)
+    {
+        Names.Validate(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(password);
+
+        // Hash before taking an id so a failure leaves the directory untouched.
+        var hash = _hasher.Hash(password);
+        if (_users.ContainsKey(name))
+        {
+            throw new ArgumentException($"A user named '{Text.Truncate(name)}' already exists.", nameof(name));
+        }
+
+        var user = new SessionUser((ulong)Interlocked.Increment(ref _lastId), name);
+        if (!_users.TryAdd(name, new Entry(user, hash, mayConnect)))
+        {
+            throw new ArgumentException($"A user named '{Text.Truncate(name)}' already exists.", nameof(name));
+        }
+
+        return user;
+    }
+
+    /// <summary>Sets or replaces a user's password.</summary>
+    /// <param name="name">The user name.</param>
+    /// <param name="password">The new password. Only its salted hash is kept.</param>
+    /// <exception cref="UserNotFoundException">The user does not exist.</exception>
+    public void SetPassword(string name, string password)
+    {
+        Names.Validate(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(password);
+        var hash = _hasher.Hash(password);
+        Update(name, e => e with { Hash = hash });
+    }
+
+    /// <summary>Grants or revokes the right to hold a session.</summary>
+    /// <param name="name">The user name.</param>
+    /// <param name="mayConnect">Whether the user may connect.</param>
+    /// <exception cref="UserNotFoundException">The user does not exist.</exception>
+    public void SetMayConnect(string name, bool mayConnect)
+    {
+        Names.Validate(name, nameof(name));
+        Update(name, e => e with { MayConnect = mayConnect });
+    }
+
+    /// <summary>Removes a user. <c>guest</c> and <c>admin</c> cannot be removed.</summary>
+    /// <param name="name">The user name.</param>
+    /// <returns><see langword="true"/> when the user was removed; <see langword="false"/> when it did not exist.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is <c>guest</c> or <c>admin</c>, or invalid.</exception>
+    public bool RemoveUser(string name)
+    {
+        Names.Validate(name, nameof(name));
+        if (name == SessionUser.Guest.Name || name == SessionUser.Admin.Name)
+        {
+            throw new ArgumentException($"The built-in user '{name}' cannot be removed.", nameof(name));
+        }
+
+        return _users.TryRemove(name, out _);
+    }
+
+    /// <inheritdoc/>
+    public bool TryFindUser(string name, [NotNullWhen(true)] out SessionUser? user)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_users.TryGetValue(name, out var entry))
+        {
+            user = entry.User;
+            return true;
+        }
+
+        user = null;
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SessionUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(password);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_users.TryGetValue(name, out var entry))
+        {
+            _hasher.Verify(password, _dummy);
+            return new ValueTask<SessionUser?>((SessionUser?)null);
+        }
+
+        bool ok;
+        if (entry.Hash is null)
+        {
+            // No password set: only the empty password matches. Derive anyway so timing does not tell.
+            ok = _hasher.Verify(password, _dummy) && password.Length == 0;
+        }
+        else
+        {
+            ok = _hasher.Verify(password, entry.Hash);
+        }
+
+        return new ValueTask<SessionUser?>(ok ? entry.User : null);
+    }
+
+    /// <inheritdoc/>
+    public bool MayConnect(SessionUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return _users.TryGetValue(user.Name, out var entry) && entry.User.Id == user.Id && entry.MayConnect;
+    }
+
+    private void Update(string name, Func<Entry, Entry> change)
+    {
+        while (true)
+        {
+            if (!_users.TryGetValue(name, out var current))
+            {
+                throw new UserNotFoundException(name);
+            }
+
+            // Compare-and-swap on the entry so a concurrent update is never lost.
+            if (_users.TryUpdate(name, change(current), current))
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed record Entry(SessionUser User, PasswordHash? Hash, bool MayConnect);
+}
