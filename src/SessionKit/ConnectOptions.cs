@@ -23,4 +23,8 @@ public sealed class ConnectOptions
     /// <summary>Gets or sets the host or tenant name (Prosody's <c>host</c>); the user index is kept per host.</summary>
     /// <value><see langword="null"/>: no host.</value>
     public string? Host { get; set; }
+
+    /// <summary>Gets or sets the host's side of the connection, used by <see cref="Session.SendAsync"/> and <see cref="Session.CloseAsync"/>.</summary>
+    /// <value><see langword="null"/>: the session cannot be sent to, and closing it only disconnects it.</value>
+    public ISessionConnection? Connection { get; set; }
 }

@@ -16,7 +16,7 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
     /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran.</exception>
     public ValueTask<Session> ConnectAsync(SessionType type, EndPoint? peer = null, CancellationToken cancellationToken = default) =>
-        ConnectCoreAsync(type, PeerFormatter.Format(peer), null, null, cancellationToken);
+        ConnectCoreAsync(type, PeerFormatter.Format(peer), null, null, null, cancellationToken);
 
     /// <summary>Creates and registers a session from <paramref name="options"/>; see <see cref="ConnectAsync(SessionType, EndPoint?, CancellationToken)"/>.</summary>
     /// <param name="options">The type, peer, pre-authenticated user and host.</param>
@@ -40,7 +40,7 @@ public sealed partial class SessionManager
             ValidateOption(options.Host, "ConnectOptions.Host", "host name");
         }
 
-        return ConnectCoreAsync(options.Type, PeerFormatter.Format(options.Peer), options.User, options.Host, cancellationToken);
+        return ConnectCoreAsync(options.Type, PeerFormatter.Format(options.Peer), options.User, options.Host, options.Connection, cancellationToken);
 
         static void ValidateOption(string value, string option, string what)
         {
@@ -73,7 +73,7 @@ public sealed partial class SessionManager
         return session.TryMarkClosed() ? DisconnectCoreAsync(session, cancellationToken) : default;
     }
 
-    private ValueTask<Session> ConnectCoreAsync(SessionType type, string? peer, string? userName, string? host, CancellationToken cancellationToken)
+    private ValueTask<Session> ConnectCoreAsync(SessionType type, string? peer, string? userName, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
     {
         ThrowIfShuttingDown();
         var user = _guest;
@@ -94,7 +94,7 @@ public sealed partial class SessionManager
 
         cancellationToken.ThrowIfCancellationRequested();
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
-        var session = Register(type, peer, user, host);
+        var session = Register(type, peer, user, host, connection);
         activity?.SetTag("sessionkit.session.id", session.Id);
         if (OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0)
         {
@@ -104,10 +104,10 @@ public sealed partial class SessionManager
         return RunConnectTriggersAsync(session, cancellationToken);
     }
 
-    private Session Register(SessionType type, string? peer, SessionUser user, string? host)
+    private Session Register(SessionType type, string? peer, SessionUser user, string? host, ISessionConnection? connection)
     {
         var id = (ulong)Interlocked.Increment(ref _lastId);
-        var session = new Session(this, id, type, peer, user, _time.GetUtcNow(), host);
+        var session = new Session(this, id, type, peer, user, _time.GetUtcNow(), host) { Connection = connection };
         _sessions[id] = session;
         Interlocked.Increment(ref _count);
         if (user.Id != _guest.Id)

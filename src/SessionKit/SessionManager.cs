@@ -31,6 +31,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly SessionMetrics _metrics = new();
     private readonly TimeSpan _shutdownTimeout;
+    private readonly TimeSpan _closeTimeout;
     private readonly SessionUser _backgroundUser;
     private readonly SessionUser _admin;
     private readonly SessionUser _guest;
@@ -69,6 +70,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SessionKit.SessionManager");
         _shutdownTimeout = options.ShutdownTimeout;
+        _closeTimeout = options.CloseTimeout;
         _switchUserPolicy = options.SwitchUserPolicy ?? SwitchUserRequest.AdminOnly;
         _admin = _users.TryFindUser(SessionUser.Admin.Name, out var admin) ? admin : SessionUser.Admin;
         _guest = _users.TryFindUser(SessionUser.Guest.Name, out var guest) ? guest : SessionUser.Guest;

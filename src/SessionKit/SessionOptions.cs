@@ -10,6 +10,13 @@ public sealed class SessionOptions
     /// <value>10 seconds. Must be positive, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
+    /// <summary>The default <see cref="CloseTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultCloseTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long <see cref="Session.CloseAsync"/> waits for the host's <see cref="ISessionConnection.CloseAsync"/> before disconnecting anyway.</summary>
+    /// <value>5 seconds. Must be positive, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
+    public TimeSpan CloseTimeout { get; set; } = DefaultCloseTimeout;
+
     /// <summary>Gets or sets the user that code outside any session runs as (Tarantool's background fibers run as admin).</summary>
     /// <value><c>admin</c>. Must exist in the user directory.</value>
     public string BackgroundUser { get; set; } = "admin";
@@ -30,6 +37,13 @@ public sealed class SessionOptions
         {
             throw new ArgumentException(
                 $"SessionOptions.ShutdownTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {ShutdownTimeout}.",
+                "options");
+        }
+
+        if (CloseTimeout != Timeout.InfiniteTimeSpan && (CloseTimeout <= TimeSpan.Zero || CloseTimeout.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentException(
+                $"SessionOptions.CloseTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {CloseTimeout}.",
                 "options");
         }
 

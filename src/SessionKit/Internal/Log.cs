@@ -22,6 +22,10 @@ internal static partial class Log
     public const int ShutdownTimedOutId = 11;
     public const int UserChangedId = 12;
     public const int AccessDeniedTriggerFailedId = 13;
+    public const int AlreadyClosedId = 14;
+    public const int TransportCloseFailedId = 15;
+    public const int SendFailedId = 16;
+    public const int SessionClosingId = 17;
 
     [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
     public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
@@ -61,4 +65,16 @@ internal static partial class Log
 
     [LoggerMessage(AccessDeniedTriggerFailedId, LogLevel.Error, "The on_access_denied trigger {TriggerName} failed.", EventName = "AccessDeniedTriggerFailed")]
     public static partial void AccessDeniedTriggerFailed(this ILogger logger, string triggerName, Exception exception);
+
+    [LoggerMessage(AlreadyClosedId, LogLevel.Debug, "Session {SessionId} is already closed; close ignored.", EventName = "AlreadyClosed")]
+    public static partial void AlreadyClosed(this ILogger logger, ulong sessionId);
+
+    [LoggerMessage(TransportCloseFailedId, LogLevel.Warning, "The connection of session {SessionId} failed or timed out while closing; the session is disconnected anyway.", EventName = "TransportCloseFailed")]
+    public static partial void TransportCloseFailed(this ILogger logger, ulong sessionId, Exception exception);
+
+    [LoggerMessage(SendFailedId, LogLevel.Warning, "Sending to session {SessionId} failed.", EventName = "SendFailed")]
+    public static partial void SendFailed(this ILogger logger, ulong sessionId, Exception exception);
+
+    [LoggerMessage(SessionClosingId, LogLevel.Debug, "Closing session {SessionId}: {Condition}.", EventName = "SessionClosing")]
+    public static partial void SessionClosing(this ILogger logger, ulong sessionId, string condition);
 }

@@ -11,6 +11,9 @@ internal sealed class SessionExtras
     /// <summary>Gets or sets the logging scope state for this session, built once when logging is enabled.</summary>
     public SessionLogScope? LogScope { get; set; }
 
+    /// <summary>Gets or sets why the server closed the session, or <see langword="null"/> when the client hung up.</summary>
+    public SessionCloseReason? CloseReason { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the session's on_disconnect triggers are running.</summary>
     public volatile bool DisconnectRunning;
 }
