@@ -2,6 +2,9 @@ namespace SessionKit;
 
 public sealed partial class Session
 {
+    // Set by the first server-side close so that concurrent kicks tell the client only once.
+    private int _closeStarted;
+
     /// <summary>Gets the host's connection given at connect, or <see langword="null"/> when the session has none.</summary>
     public ISessionConnection? Connection { get; internal init; }
 
@@ -57,6 +60,16 @@ public sealed partial class Session
             throw new ArgumentOutOfRangeException(nameof(gracePeriod), grace, "The grace period must not be negative.");
         }
 
-        return Manager.CloseSessionAsync(this, reason ?? SessionCloseReason.None, gracePeriod ?? TimeSpan.Zero, cancellationToken);
+        var pending = Manager.CloseSessionAsync(this, reason ?? SessionCloseReason.None, gracePeriod ?? TimeSpan.Zero, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            return default;
+        }
+
+        return new ValueTask(pending.AsTask());
     }
+
+    /// <summary>Claims the server-side close; returns <see langword="true"/> only once.</summary>
+    internal bool TryStartClose() => Interlocked.Exchange(ref _closeStarted, 1) == 0;
 }

@@ -19,6 +19,7 @@ public sealed partial class SessionManager
     /// <exception cref="AuthenticationFailedException">The user is unknown or the password is wrong (one message for both); the session user is unchanged and the session stays open.</exception>
     /// <exception cref="AccessDeniedException">The credentials are valid but the user may not connect (<c>on_access_denied</c> ran, <c>on_auth</c> did not).</exception>
     /// <exception cref="SessionClosedException">The session is closed.</exception>
+    /// <exception cref="SessionLimitExceededException">The user already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session user is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     /// <exception cref="Exception">An <c>on_auth</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran; the user is unchanged.</exception>
     public async ValueTask<SessionUser> AuthenticateAsync(Session session, string userName, string password, CancellationToken cancellationToken = default)
@@ -64,9 +65,20 @@ public sealed partial class SessionManager
             throw new AuthenticationFailedException();
         }
 
-        ChangeSessionUser(session, verified);
+        UserChange change;
+        try
+        {
+            change = ChangeSessionUser(session, verified);
+        }
+        catch (SessionLimitExceededException)
+        {
+            _metrics.Authentication("denied");
+            throw;
+        }
+
         _metrics.Authentication("success");
         _logger.AuthSucceeded(session.Id, verified.Name);
+        await PublishAsync(change, cancellationToken).ConfigureAwait(false);
         return verified;
     }
 
@@ -93,41 +105,7 @@ public sealed partial class SessionManager
             "ChangeUser needs a current session: call it inside a request scope (Enter) or a session trigger.");
         ThrowIfClosed(session);
         var target = AuthorizeSwitch(context, session, user, SwitchUserKind.ChangeUser);
-        ChangeSessionUser(session, target);
-    }
-
-    private void ChangeSessionUser(Session session, SessionUser user)
-    {
-        SessionUser previous;
-
-        // The session lock orders user changes against each other and against destroy, so the user index always
-        // holds exactly the live sessions under their current user.
-        lock (session.Holder)
-        {
-            previous = session.Holder.User;
-            if (previous.Id == user.Id && previous.Name == user.Name)
-            {
-                return;
-            }
-
-            session.Holder.User = user;
-            if (session.IsDestroyed)
-            {
-                return;
-            }
-
-            if (previous.Id != _guest.Id)
-            {
-                _index.Remove(session, previous);
-            }
-
-            if (user.Id != _guest.Id)
-            {
-                _index.Add(session, user);
-            }
-        }
-
-        _logger.UserChanged(session.Id, previous.Name, user.Name);
+        Detach(PublishAsync(ChangeSessionUser(session, target), CancellationToken.None));
     }
 
     private static void ThrowIfClosed(Session session)

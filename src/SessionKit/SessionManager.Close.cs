@@ -4,17 +4,30 @@ namespace SessionKit;
 
 public sealed partial class SessionManager
 {
-    /// <summary>The polite close behind <see cref="Session.CloseAsync"/>: tell the client, wait the grace period, disconnect.</summary>
-    internal async ValueTask CloseSessionAsync(Session session, SessionCloseReason reason, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    /// <summary>Gets the <c>on_session_closing</c> triggers (Prosody's <c>pre-session-close</c>): run before the server closes a session; they may rewrite the reason. Errors are logged.</summary>
+    public TriggerList<SessionClosingContext> OnSessionClosing { get; } = new();
+
+    /// <summary>
+    /// The polite close behind <see cref="Session.CloseAsync"/>, kicks, evictions, replacements and shutdown: tell the
+    /// client, wait the grace period, disconnect. Returns <see langword="true"/> when this call closed the session.
+    /// </summary>
+    internal async ValueTask<bool> CloseSessionAsync(Session session, SessionCloseReason reason, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
-        if (session.IsClosed)
+        if (session.IsClosed || !session.TryStartClose())
         {
-            // Closing a closed or destroyed session is the tombstone's no-op (Prosody logs "already closed").
+            // Closing a closed, closing or destroyed session is the tombstone's no-op (Prosody logs "already closed").
             _logger.AlreadyClosed(session.Id);
-            return;
+            return false;
         }
 
         ThrowIfDisposed();
+        if (OnSessionClosing.Count != 0)
+        {
+            var closing = new SessionClosingContext(session, reason, cancellationToken);
+            await RunForSessionAsync(OnSessionClosing, session, TriggerListNames.SessionClosing, true, cancellationToken, (_, _) => closing).ConfigureAwait(false);
+            reason = closing.Reason;
+        }
+
         _logger.SessionClosing(session.Id, reason.Condition);
         session.Extras.CloseReason = reason;
         var connection = session.Connection;
@@ -44,9 +57,13 @@ public sealed partial class SessionManager
             }
         }
 
-        if (session.TryMarkClosed())
+        if (!session.TryMarkClosed())
         {
-            await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+            // The host disconnected it meanwhile (the client hung up); that close ran on_disconnect.
+            return true;
         }
+
+        await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+        return true;
     }
 }

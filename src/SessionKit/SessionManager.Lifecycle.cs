@@ -76,25 +76,19 @@ public sealed partial class SessionManager
     private ValueTask<Session> ConnectCoreAsync(SessionType type, string? peer, string? userName, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
     {
         ThrowIfShuttingDown();
-        var user = _guest;
         if (userName is not null)
         {
-            if (!_users.TryFindUser(userName, out var found))
+            if (!_users.TryFindUser(userName, out var user))
             {
                 throw new UserNotFoundException(userName);
             }
 
-            if (!_users.MayConnect(found))
-            {
-                return RefuseConnectAsync(found, cancellationToken);
-            }
-
-            user = found;
+            return ConnectAsUserAsync(type, peer, user, host, connection, cancellationToken);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
-        var session = Register(type, peer, user, host, connection);
+        var session = Register(type, peer, host, connection);
         activity?.SetTag("sessionkit.session.id", session.Id);
         if (OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0)
         {
@@ -104,23 +98,49 @@ public sealed partial class SessionManager
         return RunConnectTriggersAsync(session, cancellationToken);
     }
 
-    private Session Register(SessionType type, string? peer, SessionUser user, string? host, ISessionConnection? connection)
+    /// <summary>Tarantool 3's <c>box.session.new{user=}</c>: the session starts as <paramref name="user"/> without <c>on_auth</c>.</summary>
+    private async ValueTask<Session> ConnectAsUserAsync(SessionType type, string? peer, SessionUser user, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
     {
-        var id = (ulong)Interlocked.Increment(ref _lastId);
-        var session = new Session(this, id, type, peer, user, _time.GetUtcNow(), host) { Connection = connection };
-        _sessions[id] = session;
-        Interlocked.Increment(ref _count);
-        if (user.Id != _guest.Id)
+        if (!_users.MayConnect(user))
         {
-            lock (session.Holder)
-            {
-                _index.Add(session, user);
-            }
+            await FireAccessDeniedAsync(Current, "Session", "universe", string.Empty, user.Name, cancellationToken).ConfigureAwait(false);
+            throw SessionAccessDenied(user);
         }
 
-        _metrics.Opened(type);
-        _logger.SessionConnected(id, type.Name, peer, user.Name);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var activity = SessionActivities.Start(SessionActivities.Connect, null);
+        var session = CreateSession(type, peer, host, connection);
+
+        // Joins the user index (and checks the per-user limit) before the session is registered, so a refused
+        // session is never seen by anyone.
+        var change = ChangeSessionUser(session, user);
+        Publish(session);
+        activity?.SetTag("sessionkit.session.id", session.Id);
+        await PublishAsync(change, cancellationToken).ConfigureAwait(false);
+        return OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0
+            ? session
+            : await RunConnectTriggersAsync(session, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Session Register(SessionType type, string? peer, string? host, ISessionConnection? connection)
+    {
+        var session = CreateSession(type, peer, host, connection);
+        Publish(session);
         return session;
+    }
+
+    private Session CreateSession(SessionType type, string? peer, string? host, ISessionConnection? connection)
+    {
+        var id = (ulong)Interlocked.Increment(ref _lastId);
+        return new Session(this, id, type, peer, _guest, _time.GetUtcNow(), host) { Connection = connection };
+    }
+
+    private void Publish(Session session)
+    {
+        _sessions[session.Id] = session;
+        Interlocked.Increment(ref _count);
+        _metrics.Opened(session.Type);
+        _logger.SessionConnected(session.Id, session.Type.Name, session.Peer, session.User.Name);
     }
 
     private async ValueTask<Session> RunConnectTriggersAsync(Session session, CancellationToken cancellationToken)
@@ -154,61 +174,36 @@ public sealed partial class SessionManager
         return session;
     }
 
-    private async ValueTask<Session> RefuseConnectAsync(SessionUser user, CancellationToken cancellationToken)
+    private async ValueTask DisconnectCoreAsync(Session session, CancellationToken cancellationToken)
     {
-        await FireAccessDeniedAsync(Current, "Session", "universe", string.Empty, user.Name, cancellationToken).ConfigureAwait(false);
-        throw SessionAccessDenied(user);
-    }
-
-    private ValueTask DisconnectCoreAsync(Session session, CancellationToken cancellationToken)
-    {
-        // The caller won TryMarkClosed, so this runs exactly once per session.
+        // The caller won TryMarkClosed, so this runs exactly once per session. An async method that completes
+        // synchronously allocates nothing, so a disconnect whose triggers are synchronous stays allocation-free.
         session.SignalClosed();
         _metrics.Closed(session.Type);
         _logger.SessionDisconnected(session.Id);
         Interlocked.Increment(ref _closing);
-        if (OnDisconnect.Count == 0)
-        {
-            FinishClose(session);
-            return default;
-        }
-
-        var activity = SessionActivities.Start(SessionActivities.Disconnect, session);
-        session.Extras.DisconnectRunning = true;
-        ValueTask pending;
+        var slow = OnDisconnect.Count != 0 || (session.Resource is not null && OnResourceUnbind.Count != 0);
+        using var activity = slow ? SessionActivities.Start(SessionActivities.Disconnect, session) : null;
         try
         {
-            pending = RunSessionTriggersAsync(OnDisconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken);
-        }
-        catch
-        {
-            // Only a failure of SessionKit itself lands here (trigger errors go to the sink); never leak the session.
-            FinishClose(session);
-            activity?.Dispose();
-            throw;
-        }
+            if (slow)
+            {
+                session.Extras.DisconnectRunning = true;
+            }
 
-        if (pending.IsCompletedSuccessfully)
-        {
-            pending.GetAwaiter().GetResult();
-            FinishClose(session);
-            activity?.Dispose();
-            return default;
-        }
+            // A closed session cannot receive, so it gives up its address at once; the indexes are cleared before
+            // the unbind event runs, as in Prosody.
+            if (session.Resource is not null && _index.Unbind(session, session.User) is { } resource)
+            {
+                var reason = session.ExtrasOrNull?.CloseReason;
+                await RunForSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, reason, t)).ConfigureAwait(false);
+            }
 
-        return AwaitDisconnectAsync(pending, session, activity);
-    }
-
-    private async ValueTask AwaitDisconnectAsync(ValueTask pending, Session session, System.Diagnostics.Activity? activity)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
+            await RunSessionTriggersAsync(OnDisconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             FinishClose(session);
-            activity?.Dispose();
         }
     }
 
@@ -233,6 +228,8 @@ public sealed partial class SessionManager
 
     private void Destroy(Session session)
     {
+        var offline = false;
+
         // Under the session's lock so that a concurrent authentication cannot re-index a session being destroyed.
         lock (session.Holder)
         {
@@ -244,14 +241,20 @@ public sealed partial class SessionManager
             var user = session.User;
             if (user.Id != _guest.Id)
             {
-                _index.Remove(session, user);
+                offline = _index.Remove(session, user);
             }
         }
 
         _sessions.TryRemove(session.Id, out _);
         Interlocked.Decrement(ref _count);
-        session.ReleaseResources();
         _logger.SessionDestroyed(session.Id);
+        if (offline && OnUserOffline.Count != 0)
+        {
+            var user = session.User;
+            Detach(RunForSessionAsync(OnUserOffline, session, TriggerListNames.UserOffline, true, CancellationToken.None, (s, t) => new UserPresenceContext(user.Name, s!.Host, s, t)));
+        }
+
+        session.ReleaseResources();
     }
 
     private void ThrowIfShuttingDown()

@@ -14,37 +14,16 @@ public sealed partial class SessionManager
             var sessions = _sessions.Values.Where(s => !s.IsClosed).ToArray();
             _logger.ShutdownStarted(sessions.Length, _shutdownTimeout);
 
-            foreach (var session in sessions)
+            // Every open session is told why (system-shutdown) through its connection, then disconnected.
+            var closes = sessions.Select(s => CloseSessionAsync(s, SessionCloseReason.SystemShutdown, TimeSpan.Zero, CancellationToken.None).AsTask()).ToArray();
+            try
             {
-                if (!session.TryMarkClosed())
-                {
-                    continue;
-                }
-
-                // Trigger errors go to the log, so a close never throws; what does not finish now is waited for below.
-                var pending = DisconnectCoreAsync(session, CancellationToken.None);
-                if (pending.IsCompletedSuccessfully)
-                {
-                    pending.GetAwaiter().GetResult();
-                }
-                else
-                {
-                    _ = pending.AsTask();
-                }
+                await WaitForClosesAsync(closes).WaitAsync(_shutdownTimeout, _time).ConfigureAwait(false);
             }
-
-            // Wait for every close still running, ours and those started by the host before shutdown.
-            if (Volatile.Read(ref _closing) > 0)
+            catch (TimeoutException)
             {
-                try
-                {
-                    await _closesDrained.Task.WaitAsync(_shutdownTimeout, _time).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    var stuck = _sessions.Values.Where(s => s.ExtrasOrNull?.DisconnectRunning == true).Select(s => s.Id).Order().ToArray();
-                    _logger.ShutdownTimedOut(_shutdownTimeout, stuck.Length, string.Join(", ", stuck.Select(id => id.ToString(CultureInfo.InvariantCulture))));
-                }
+                var stuck = _sessions.Values.Where(s => s.ExtrasOrNull?.DisconnectRunning == true || !s.IsClosed).Select(s => s.Id).Order().ToArray();
+                _logger.ShutdownTimedOut(_shutdownTimeout, stuck.Length, string.Join(", ", stuck.Select(id => id.ToString(CultureInfo.InvariantCulture))));
             }
         }
         finally
@@ -55,6 +34,16 @@ public sealed partial class SessionManager
             _metrics.Dispose();
             _logger.ShutdownCompleted();
             completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits for shutdown's own closes, then for any close the host started before shutdown.</summary>
+    private async Task WaitForClosesAsync(Task<bool>[] closes)
+    {
+        await Task.WhenAll(closes).ConfigureAwait(false);
+        if (Volatile.Read(ref _closing) > 0)
+        {
+            await _closesDrained.Task.ConfigureAwait(false);
         }
     }
 }

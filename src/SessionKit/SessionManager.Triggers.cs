@@ -6,7 +6,17 @@ namespace SessionKit;
 public sealed partial class SessionManager
 {
     /// <summary>Runs <c>on_connect</c> or <c>on_disconnect</c> for <paramref name="session"/> in its system context (sync 0, effective user admin).</summary>
-    private ValueTask RunSessionTriggersAsync(TriggerList<SessionTriggerContext> list, Session session, string listName, bool continueOnError, CancellationToken cancellationToken)
+    private ValueTask RunSessionTriggersAsync(TriggerList<SessionTriggerContext> list, Session session, string listName, bool continueOnError, CancellationToken cancellationToken) =>
+        RunForSessionAsync(list, session, listName, continueOnError, cancellationToken, static (s, token) => new SessionTriggerContext(s!, token));
+
+    /// <summary>Runs a list for <paramref name="session"/> in its system context: <see cref="Current"/> is the session, sync 0, effective user admin.</summary>
+    private ValueTask RunForSessionAsync<TContext>(
+        TriggerList<TContext> list,
+        Session session,
+        string listName,
+        bool continueOnError,
+        CancellationToken cancellationToken,
+        Func<Session?, CancellationToken, TContext> makeContext)
     {
         var entries = list.Snapshot;
         if (entries.Length == 0)
@@ -16,7 +26,20 @@ public sealed partial class SessionManager
 
         var extras = session.Extras;
         var ambient = extras.SystemContext ??= new AmbientContext(session.Holder, 0, _admin, null, holdsRequest: false);
-        return RunLinkedAsync(entries, ambient, session, listName, continueOnError ? _errorSink : null, cancellationToken, static (s, token) => new SessionTriggerContext(s!, token));
+        return RunLinkedAsync(entries, ambient, session, listName, continueOnError ? SinkFor(listName) : null, cancellationToken, makeContext);
+    }
+
+    /// <summary>Lets a run started from a synchronous caller finish on its own. Only for runs whose errors go to a sink, so the task cannot fault.</summary>
+    private static void Detach(ValueTask pending)
+    {
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+        }
+        else
+        {
+            _ = pending.AsTask();
+        }
     }
 
     /// <summary>Runs <c>on_auth</c> as the pre-authentication user with the authentication request's sync.</summary>
@@ -45,22 +68,13 @@ public sealed partial class SessionManager
             return default;
         }
 
-        return RunLinkedAsync(entries, null, session, TriggerListNames.AccessDenied, _errorSink, cancellationToken, (s, t) => new AccessDeniedTriggerContext(s, access, objectType, objectName, userName, t));
+        return RunLinkedAsync(entries, null, session, TriggerListNames.AccessDenied, SinkFor(TriggerListNames.AccessDenied), cancellationToken, (s, t) => new AccessDeniedTriggerContext(s, access, objectType, objectName, userName, t));
     }
 
     /// <summary>Fires <c>on_access_denied</c> from a synchronous caller: triggers that go async finish in the background.</summary>
     private void FireAccessDenied(Session? session, string access, string objectType, string objectName, string userName)
     {
-        var pending = FireAccessDeniedAsync(session, access, objectType, objectName, userName, CancellationToken.None);
-        if (pending.IsCompletedSuccessfully)
-        {
-            pending.GetAwaiter().GetResult();
-        }
-        else
-        {
-            // Errors already go to the sink, so the task cannot fault; nothing waits for it.
-            _ = pending.AsTask();
-        }
+        Detach(FireAccessDeniedAsync(session, access, objectType, objectName, userName, CancellationToken.None));
     }
 
     /// <summary>Runs with the trigger token (the caller's linked with shutdown) and disposes the link when the run ends.</summary>
@@ -207,19 +221,24 @@ public sealed partial class SessionManager
         }
     }
 
-    /// <summary>Logs the errors of runs that go on past failing triggers (<c>on_disconnect</c>, <c>on_access_denied</c>).</summary>
-    private sealed class TriggerErrorSink(ILogger logger) : ITriggerErrorSink
+    /// <summary>Logs the errors of runs that go on past failing triggers, naming the list, the trigger and the session.</summary>
+    private sealed class TriggerErrorSink(ILogger logger, string listName) : ITriggerErrorSink
     {
         public void OnTriggerFailed<TContext>(TContext context, string triggerName, Exception exception)
         {
-            if (context is SessionTriggerContext session)
+            // Boxing here is fine: this is the failure path.
+            object? boxed = context;
+            var sessionId = boxed switch
             {
-                logger.TriggerFailed(TriggerListNames.Disconnect, triggerName, session.Session.Id, exception);
-            }
-            else
-            {
-                logger.AccessDeniedTriggerFailed(triggerName, exception);
-            }
+                SessionTriggerContext c => c.Session.Id,
+                ResourceBindContext c => c.Session.Id,
+                UserPresenceContext c => c.Session.Id,
+                SessionEvictedContext c => c.Evicted.Id,
+                SessionClosingContext c => c.Session.Id,
+                AccessDeniedTriggerContext c => c.Session?.Id ?? 0,
+                _ => 0UL,
+            };
+            logger.TriggerFailed(listName, triggerName, sessionId, exception);
         }
     }
 }

@@ -36,7 +36,10 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly SessionUser _admin;
     private readonly SessionUser _guest;
     private readonly Func<SwitchUserRequest, bool> _switchUserPolicy;
-    private readonly TriggerErrorSink _errorSink;
+    private readonly ResourceConflictPolicy _conflictPolicy;
+    private readonly Func<SessionUser, int>? _maxSessionsPerUser;
+    private readonly SessionLimitPolicy _limitPolicy;
+    private readonly Dictionary<string, TriggerErrorSink> _sinks;
 
     // Cancelled when shutdown gives up waiting, so that triggers still running see their token fire.
     private readonly CancellationTokenSource _shutdownSource = new();
@@ -72,6 +75,9 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _closeTimeout = options.CloseTimeout;
         _switchUserPolicy = options.SwitchUserPolicy ?? SwitchUserRequest.AdminOnly;
+        _conflictPolicy = options.ResourceConflictPolicy;
+        _maxSessionsPerUser = options.MaxSessionsPerUser;
+        _limitPolicy = options.SessionLimitPolicy;
         _admin = _users.TryFindUser(SessionUser.Admin.Name, out var admin) ? admin : SessionUser.Admin;
         _guest = _users.TryFindUser(SessionUser.Guest.Name, out var guest) ? guest : SessionUser.Guest;
         if (!_users.TryFindUser(options.BackgroundUser, out var background))
@@ -82,7 +88,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         }
 
         _backgroundUser = background;
-        _errorSink = new TriggerErrorSink(_logger);
+        _sinks = TriggerListNames.All.ToDictionary(name => name, name => new TriggerErrorSink(_logger, name), StringComparer.Ordinal);
     }
 
     /// <summary>Gets the <c>on_connect</c> triggers: run right after a session is registered, newest first; the first error refuses the connection.</summary>
@@ -122,6 +128,8 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
 
     /// <summary>Disposes the manager synchronously; see <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private TriggerErrorSink SinkFor(string listName) => _sinks[listName];
 
     private void ThrowIfDisposed()
     {

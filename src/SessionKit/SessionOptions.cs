@@ -29,6 +29,18 @@ public sealed class SessionOptions
     /// <value><see langword="null"/> for <see cref="SwitchUserRequest.AdminOnly"/>.</value>
     public Func<SwitchUserRequest, bool>? SwitchUserPolicy { get; set; }
 
+    /// <summary>Gets or sets what <see cref="SessionManager.BindResourceAsync"/> does when the resource is taken.</summary>
+    /// <value><see cref="ResourceConflictPolicy.KickOld"/>, as Prosody.</value>
+    public ResourceConflictPolicy ResourceConflictPolicy { get; set; } = ResourceConflictPolicy.KickOld;
+
+    /// <summary>Gets or sets the most open sessions a user may hold at once, asked per user; <see langword="null"/> for no limit.</summary>
+    /// <value><see langword="null"/>. A returned value below 1 is treated as 1.</value>
+    public Func<SessionUser, int>? MaxSessionsPerUser { get; set; }
+
+    /// <summary>Gets or sets what happens when a session would exceed <see cref="MaxSessionsPerUser"/>.</summary>
+    /// <value><see cref="SessionLimitPolicy.RejectNew"/>.</value>
+    public SessionLimitPolicy SessionLimitPolicy { get; set; } = SessionLimitPolicy.RejectNew;
+
     /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()
@@ -45,6 +57,16 @@ public sealed class SessionOptions
             throw new ArgumentException(
                 $"SessionOptions.CloseTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {CloseTimeout}.",
                 "options");
+        }
+
+        if (!Enum.IsDefined(ResourceConflictPolicy))
+        {
+            throw new ArgumentException($"SessionOptions.ResourceConflictPolicy must be one of {string.Join(", ", Enum.GetNames<ResourceConflictPolicy>())}; it is {(int)ResourceConflictPolicy}.", "options");
+        }
+
+        if (!Enum.IsDefined(SessionLimitPolicy))
+        {
+            throw new ArgumentException($"SessionOptions.SessionLimitPolicy must be one of {string.Join(", ", Enum.GetNames<SessionLimitPolicy>())}; it is {(int)SessionLimitPolicy}.", "options");
         }
 
         try

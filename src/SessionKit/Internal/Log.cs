@@ -21,11 +21,13 @@ internal static partial class Log
     public const int ShutdownCompletedId = 10;
     public const int ShutdownTimedOutId = 11;
     public const int UserChangedId = 12;
-    public const int AccessDeniedTriggerFailedId = 13;
+    // 13 is retired: on_access_denied failures are logged as TriggerFailed (6) like every other list.
     public const int AlreadyClosedId = 14;
     public const int TransportCloseFailedId = 15;
     public const int SendFailedId = 16;
     public const int SessionClosingId = 17;
+    public const int SessionEvictedId = 18;
+    public const int ResourceBoundId = 19;
 
     [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
     public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
@@ -63,9 +65,6 @@ internal static partial class Log
     [LoggerMessage(UserChangedId, LogLevel.Information, "Session {SessionId} changed its user from {OldUser} to {NewUser}.", EventName = "UserChanged")]
     public static partial void UserChanged(this ILogger logger, ulong sessionId, string oldUser, string newUser);
 
-    [LoggerMessage(AccessDeniedTriggerFailedId, LogLevel.Error, "The on_access_denied trigger {TriggerName} failed.", EventName = "AccessDeniedTriggerFailed")]
-    public static partial void AccessDeniedTriggerFailed(this ILogger logger, string triggerName, Exception exception);
-
     [LoggerMessage(AlreadyClosedId, LogLevel.Debug, "Session {SessionId} is already closed; close ignored.", EventName = "AlreadyClosed")]
     public static partial void AlreadyClosed(this ILogger logger, ulong sessionId);
 
@@ -77,4 +76,10 @@ internal static partial class Log
 
     [LoggerMessage(SessionClosingId, LogLevel.Debug, "Closing session {SessionId}: {Condition}.", EventName = "SessionClosing")]
     public static partial void SessionClosing(this ILogger logger, ulong sessionId, string condition);
+
+    [LoggerMessage(SessionEvictedId, LogLevel.Information, "Session {SessionId} was evicted to make room for session {NewcomerId} of the same user.", EventName = "SessionEvicted")]
+    public static partial void SessionEvicted(this ILogger logger, ulong sessionId, ulong newcomerId);
+
+    [LoggerMessage(ResourceBoundId, LogLevel.Debug, "Session {SessionId} bound resource {Resource}.", EventName = "ResourceBound")]
+    public static partial void ResourceBound(this ILogger logger, ulong sessionId, string resource);
 }

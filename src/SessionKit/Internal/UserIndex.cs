@@ -3,13 +3,14 @@ using System.Collections.Concurrent;
 namespace SessionKit.Internal;
 
 /// <summary>
-/// The sessions of each (host, user) pair: O(k) snapshots for k sessions of a user, plus the user's shared storage.
-/// Only sessions whose user is not guest are indexed, so unauthenticated connections cost nothing here.
+/// The sessions of each (host, user) pair, their bound resources and the storage they share: O(k) snapshots for k
+/// sessions of a user. Only sessions whose user is not guest are indexed, so unauthenticated connections cost nothing.
 /// </summary>
 /// <remarks>
-/// Each user has an entry with its own lock. An entry that loses its last session is marked dead and removed from
-/// the map under its lock; an adder that finds a dead entry retries with a fresh one, so no session is ever added to
-/// an entry that is no longer reachable. Lock order: a session's lock, then an entry's lock, never the reverse.
+/// Each user has an entry with its own lock. An entry that loses its last session is marked dead and removed from the
+/// map under its lock; an adder that finds a dead entry retries with a fresh one, so no session is ever added to an
+/// entry that is no longer reachable. Lock order: a session's lock, then an entry's lock, never the reverse. Nothing
+/// here calls out to host code.
 /// </remarks>
 internal sealed class UserIndex
 {
@@ -18,8 +19,11 @@ internal sealed class UserIndex
     /// <summary>Gets the number of users with at least one session.</summary>
     public int UserCount => _entries.Count;
 
-    /// <summary>Adds a session; returns <see langword="true"/> when it is the user's first.</summary>
-    public bool Add(Session session, SessionUser user)
+    /// <summary>
+    /// Adds a session unless the user already holds <paramref name="limit"/> sessions and <paramref name="rejectOverLimit"/>
+    /// is set. Reports whether it is the user's first session and which sessions exceed the limit (oldest first).
+    /// </summary>
+    public AddResult Add(Session session, SessionUser user, int limit = int.MaxValue, bool rejectOverLimit = false)
     {
         var key = new UserKey(session.Host, user.Name);
         while (true)
@@ -32,8 +36,21 @@ internal sealed class UserIndex
                     continue;
                 }
 
+                var open = entry.OpenCount_NeedsLock();
+                if (open >= limit && rejectOverLimit)
+                {
+                    return new AddResult(Added: false, First: false, OverLimit: []);
+                }
+
                 entry.Sessions.Add(session);
-                return entry.Sessions.Count == 1;
+                Session[] over = [];
+                if (open + 1 > limit)
+                {
+                    // Oldest first, never the newcomer, only sessions not already closing.
+                    over = entry.Sessions.Where(s => !ReferenceEquals(s, session) && !s.IsClosed).Take(open + 1 - limit).ToArray();
+                }
+
+                return new AddResult(Added: true, First: entry.Sessions.Count == 1, OverLimit: over);
             }
         }
     }
@@ -52,6 +69,12 @@ internal sealed class UserIndex
             if (!entry.Sessions.Remove(session))
             {
                 return false;
+            }
+
+            if (entry.Resources is { } resources && session.Resource is { } resource &&
+                resources.TryGetValue(resource, out var owner) && ReferenceEquals(owner, session))
+            {
+                resources.Remove(resource);
             }
 
             if (entry.Sessions.Count > 0)
@@ -108,29 +131,109 @@ internal sealed class UserIndex
         }
     }
 
-    /// <summary>Gets a snapshot of every indexed (host, user) pair.</summary>
-    public KeyValuePair<UserKey, int>[] Users()
+    /// <summary>
+    /// Binds <paramref name="resource"/> to <paramref name="session"/> if it is free. Returns the current owner when it is
+    /// taken (and binds nothing), or <see langword="null"/> when the bind happened.
+    /// </summary>
+    public BindAttempt TryBind(Session session, SessionUser user, string resource)
     {
-        var result = new List<KeyValuePair<UserKey, int>>();
-        foreach (var pair in _entries)
+        if (!_entries.TryGetValue(new UserKey(session.Host, user.Name), out var entry))
         {
-            lock (pair.Value.Lock)
-            {
-                if (!pair.Value.IsDead)
-                {
-                    result.Add(new(pair.Key, pair.Value.Sessions.Count));
-                }
-            }
+            return new BindAttempt(Bound: false, Owner: null, Indexed: false);
         }
 
-        return result.ToArray();
+        lock (entry.Lock)
+        {
+            if (entry.IsDead || !entry.Sessions.Contains(session))
+            {
+                return new BindAttempt(Bound: false, Owner: null, Indexed: false);
+            }
+
+            var resources = entry.Resources ??= new Dictionary<string, Session>(StringComparer.Ordinal);
+            if (resources.TryGetValue(resource, out var owner))
+            {
+                return new BindAttempt(Bound: false, Owner: owner, Indexed: true);
+            }
+
+            resources[resource] = session;
+            session.Resource = resource;
+            return new BindAttempt(Bound: true, Owner: null, Indexed: true);
+        }
     }
+
+    /// <summary>Tells whether a resource is taken for a user.</summary>
+    public bool IsBound(string user, string? host, string resource)
+    {
+        if (!_entries.TryGetValue(new UserKey(host, user), out var entry))
+        {
+            return false;
+        }
+
+        lock (entry.Lock)
+        {
+            return entry.Resources?.ContainsKey(resource) == true;
+        }
+    }
+
+    /// <summary>Removes the session's resource binding; returns the resource it held, or <see langword="null"/>.</summary>
+    public string? Unbind(Session session, SessionUser user)
+    {
+        var resource = session.Resource;
+        if (resource is null || !_entries.TryGetValue(new UserKey(session.Host, user.Name), out var entry))
+        {
+            return null;
+        }
+
+        lock (entry.Lock)
+        {
+            if (entry.Resources is { } resources && resources.TryGetValue(resource, out var owner) && ReferenceEquals(owner, session))
+            {
+                resources.Remove(resource);
+                return resource;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Gets a snapshot of a user's bound resources and their sessions.</summary>
+    public KeyValuePair<string, Session>[] ResourcesOf(string user, string? host)
+    {
+        if (!_entries.TryGetValue(new UserKey(host, user), out var entry))
+        {
+            return [];
+        }
+
+        lock (entry.Lock)
+        {
+            return entry.Resources is null ? [] : entry.Resources.OrderBy(r => r.Value.Id).ToArray();
+        }
+    }
+
+    internal readonly record struct AddResult(bool Added, bool First, Session[] OverLimit);
+
+    internal readonly record struct BindAttempt(bool Bound, Session? Owner, bool Indexed);
 
     private sealed class UserEntry
     {
         public readonly Lock Lock = new();
         public readonly List<Session> Sessions = new(2);
+        public Dictionary<string, Session>? Resources;
         public bool IsDead;
         public SessionStorage? SharedStorage;
+
+        public int OpenCount_NeedsLock()
+        {
+            var open = 0;
+            foreach (var session in Sessions)
+            {
+                if (!session.IsClosed)
+                {
+                    open++;
+                }
+            }
+
+            return open;
+        }
     }
 }

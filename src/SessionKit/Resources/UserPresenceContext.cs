@@ -1,0 +1,30 @@
+namespace SessionKit;
+
+/// <summary>What <c>on_user_online</c> (a user's first session arrived) and <c>on_user_offline</c> (the last one left) triggers receive.</summary>
+public readonly struct UserPresenceContext
+{
+    /// <summary>Initializes a new instance of the <see cref="UserPresenceContext"/> struct.</summary>
+    /// <param name="userName">The user.</param>
+    /// <param name="host">The host, or <see langword="null"/>.</param>
+    /// <param name="session">The session that arrived or left.</param>
+    /// <param name="cancellationToken">The token that cancels the trigger.</param>
+    public UserPresenceContext(string userName, string? host, Session session, CancellationToken cancellationToken)
+    {
+        UserName = userName;
+        Host = host;
+        Session = session;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Gets the user.</summary>
+    public string UserName { get; }
+
+    /// <summary>Gets the host, or <see langword="null"/>.</summary>
+    public string? Host { get; }
+
+    /// <summary>Gets the session that arrived or left.</summary>
+    public Session Session { get; }
+
+    /// <summary>Gets the token that cancels the trigger.</summary>
+    public CancellationToken CancellationToken { get; }
+}

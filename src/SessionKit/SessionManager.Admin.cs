@@ -1,0 +1,102 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>
+    /// Closes a user's sessions after an account event: a password change (<see cref="SessionCloseReason.PasswordChanged"/>,
+    /// sparing the session that changed it), a deletion, a disablement or a role change.
+    /// </summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="reason">Why; the client is told through its connection.</param>
+    /// <param name="except">A session to spare (the one that changed the password), or <see langword="null"/>.</param>
+    /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
+    /// <param name="cancellationToken">Cancels the transport closes.</param>
+    /// <returns>How many sessions this call closed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    /// <exception cref="ArgumentException">A name is invalid, or <paramref name="except"/> belongs to another manager.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async ValueTask<int> CloseUserSessionsAsync(string user, SessionCloseReason reason, Session? except = null, string? host = null, CancellationToken cancellationToken = default)
+    {
+        Names.Validate(user, nameof(user));
+        ArgumentNullException.ThrowIfNull(reason);
+        ValidateHost(host);
+        if (except is not null)
+        {
+            ValidateSession(except, nameof(except));
+        }
+
+        ThrowIfDisposed();
+        var closed = 0;
+        foreach (var session in _index.SessionsOf(user, host))
+        {
+            if (!ReferenceEquals(session, except) && await CloseIfOpenAsync(session, reason, cancellationToken).ConfigureAwait(false))
+            {
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
+    /// <summary>Gets the administration listing: one row per registered session, ordered by id.</summary>
+    /// <returns>The rows at the time of the call.</returns>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public IReadOnlyList<SessionInfo> ListSessions() =>
+        GetSessions().Select(s => new SessionInfo(s.Id, s.User.Name, s.Host, s.Resource, s.Type, s.Peer, s.ConnectedAt, s.State, s.IsAvailable, s.Priority)).ToArray();
+
+    /// <summary>Kicks one session: closes it with <paramref name="reason"/>.</summary>
+    /// <param name="id">The session id.</param>
+    /// <param name="reason">Why; <see langword="null"/> for <see cref="SessionCloseReason.Kicked"/>.</param>
+    /// <param name="cancellationToken">Cancels the transport close.</param>
+    /// <returns><see langword="true"/> when this call closed it; <see langword="false"/> for an unknown or already closed session.</returns>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async ValueTask<bool> KickAsync(ulong id, SessionCloseReason? reason = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _sessions.TryGetValue(id, out var session) &&
+            await CloseIfOpenAsync(session, reason ?? SessionCloseReason.Kicked, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Kicks every session of a user.</summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="reason">Why; <see langword="null"/> for <see cref="SessionCloseReason.Kicked"/>.</param>
+    /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
+    /// <param name="cancellationToken">Cancels the transport closes.</param>
+    /// <returns>How many sessions this call closed.</returns>
+    /// <exception cref="ArgumentException">A name is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public ValueTask<int> KickUserAsync(string user, SessionCloseReason? reason = null, string? host = null, CancellationToken cancellationToken = default) =>
+        CloseUserSessionsAsync(user, reason ?? SessionCloseReason.Kicked, null, host, cancellationToken);
+
+    /// <summary>Kicks every session.</summary>
+    /// <param name="reason">Why; <see langword="null"/> for <see cref="SessionCloseReason.Kicked"/>.</param>
+    /// <param name="cancellationToken">Cancels the transport closes.</param>
+    /// <returns>How many sessions this call closed.</returns>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async ValueTask<int> KickAllAsync(SessionCloseReason? reason = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var closed = 0;
+        foreach (var session in GetSessions())
+        {
+            if (await CloseIfOpenAsync(session, reason ?? SessionCloseReason.Kicked, cancellationToken).ConfigureAwait(false))
+            {
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
+    private async ValueTask<bool> CloseIfOpenAsync(Session session, SessionCloseReason reason, CancellationToken cancellationToken)
+    {
+        if (session.IsClosed)
+        {
+            return false;
+        }
+
+        return await CloseSessionAsync(session, reason, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+    }
+}

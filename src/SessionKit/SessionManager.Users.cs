@@ -1,0 +1,126 @@
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+public sealed partial class SessionManager
+{
+    /// <summary>Gets the <c>on_user_online</c> triggers: run when a user's first session joins the user index (connect as that user, authentication, <c>ChangeUser</c>). Errors are logged.</summary>
+    public TriggerList<UserPresenceContext> OnUserOnline { get; } = new();
+
+    /// <summary>Gets the <c>on_user_offline</c> triggers: run when a user's last session leaves the user index (destroy, or a user change). Errors are logged.</summary>
+    public TriggerList<UserPresenceContext> OnUserOffline { get; } = new();
+
+    /// <summary>Gets the <c>on_session_evicted</c> triggers: run for each session closed by <see cref="SessionLimitPolicy.EvictOldest"/>. Errors are logged.</summary>
+    public TriggerList<SessionEvictedContext> OnSessionEvicted { get; } = new();
+
+    /// <summary>
+    /// Moves a session to another user: checks the per-user limit, re-keys the user index and releases a resource bound
+    /// under the old user, all under the session's lock. Returns what the caller must publish outside the lock.
+    /// </summary>
+    /// <exception cref="SessionLimitExceededException">The user is at its limit under <see cref="SessionLimitPolicy.RejectNew"/>; nothing changed.</exception>
+    private UserChange ChangeSessionUser(Session session, SessionUser user)
+    {
+        var change = new UserChange(session, session.Holder.User, user);
+        lock (session.Holder)
+        {
+            var previous = session.Holder.User;
+            change = new UserChange(session, previous, user);
+            if (previous.Id == user.Id && previous.Name == user.Name)
+            {
+                return change with { Unchanged = true };
+            }
+
+            if (session.IsDestroyed)
+            {
+                session.Holder.User = user;
+                return change;
+            }
+
+            if (user.Id != _guest.Id)
+            {
+                var limit = LimitFor(user);
+                var added = _index.Add(session, user, limit, rejectOverLimit: _limitPolicy == SessionLimitPolicy.RejectNew);
+                if (!added.Added)
+                {
+                    throw new SessionLimitExceededException(user.Name, limit);
+                }
+
+                change = change with { Online = added.First, Evict = added.OverLimit };
+            }
+
+            if (previous.Id != _guest.Id)
+            {
+                var resource = _index.Unbind(session, previous);
+                var offline = _index.Remove(session, previous);
+                change = change with { UnboundResource = resource, Offline = offline };
+            }
+
+            if (change.UnboundResource is not null)
+            {
+                // The binding belonged to the old user's address; the session may bind again as the new user.
+                session.ResetBind();
+            }
+
+            session.Holder.User = user;
+        }
+
+        _logger.UserChanged(session.Id, change.Previous.Name, user.Name);
+        return change;
+    }
+
+    /// <summary>Publishes a user change: unbind, offline, online and evictions, in that order, outside every lock.</summary>
+    private async ValueTask PublishAsync(UserChange change, CancellationToken cancellationToken)
+    {
+        if (change.Unchanged)
+        {
+            return;
+        }
+
+        var session = change.Session;
+        if (change.UnboundResource is { } resource)
+        {
+            await RunForSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, null, t)).ConfigureAwait(false);
+        }
+
+        if (change.Offline)
+        {
+            await RunForSessionAsync(OnUserOffline, session, TriggerListNames.UserOffline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Previous.Name, s!.Host, s, t)).ConfigureAwait(false);
+        }
+
+        if (change.Online)
+        {
+            await RunForSessionAsync(OnUserOnline, session, TriggerListNames.UserOnline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Current.Name, s!.Host, s, t)).ConfigureAwait(false);
+        }
+
+        foreach (var evicted in change.Evict ?? [])
+        {
+            _logger.SessionEvicted(evicted.Id, session.Id);
+            try
+            {
+                await CloseSessionAsync(evicted, SessionCloseReason.SessionLimitReached, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The manager shut down meanwhile; shutdown closes the session.
+            }
+
+            await RunForSessionAsync(OnSessionEvicted, evicted, TriggerListNames.SessionEvicted, true, cancellationToken, (s, t) => new SessionEvictedContext(s!, session, t)).ConfigureAwait(false);
+        }
+    }
+
+    private int LimitFor(SessionUser user) => _maxSessionsPerUser is { } limit ? Math.Max(1, limit(user)) : int.MaxValue;
+
+    /// <summary>What a user change did, to be published once the session's lock is released.</summary>
+    private readonly record struct UserChange(Session Session, SessionUser Previous, SessionUser Current)
+    {
+        public bool Unchanged { get; init; }
+
+        public bool Online { get; init; }
+
+        public bool Offline { get; init; }
+
+        public string? UnboundResource { get; init; }
+
+        public Session[]? Evict { get; init; }
+    }
+}
