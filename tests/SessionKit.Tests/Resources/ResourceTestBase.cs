@@ -1,0 +1,48 @@
+using SessionKit.Tests.TestSupport;
+
+namespace SessionKit.Tests.Resources;
+
+/// <summary>A manager with a fast directory (alice, bob, carol; password "secret") and helpers to connect authenticated sessions.</summary>
+public abstract class ResourceTestBase : IAsyncDisposable
+{
+    protected ResourceTestBase(SessionOptions? options = null)
+    {
+        Users = new FastUserDirectory();
+        Users.Add("alice");
+        Users.Add("bob");
+        Users.Add("carol");
+        Logs = new InMemoryLoggerProvider();
+        Manager = new SessionManager(options, Users, Logs.CreateFactory());
+    }
+
+    protected FastUserDirectory Users { get; }
+
+    protected InMemoryLoggerProvider Logs { get; }
+
+    protected SessionManager Manager { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Manager.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task<(Session Session, RecordingConnection Connection)> ConnectAsync(string? user = null, string? host = null)
+    {
+        var connection = new RecordingConnection();
+        var session = await Manager.ConnectAsync(new ConnectOptions { Connection = connection, Host = host });
+        if (user is not null)
+        {
+            await Manager.AuthenticateAsync(session, user, "secret");
+        }
+
+        return (session, connection);
+    }
+
+    protected async Task<Session> ConnectBoundAsync(string user, string resource, string? host = null)
+    {
+        var (session, _) = await ConnectAsync(user, host);
+        await Manager.BindResourceAsync(session, resource);
+        return session;
+    }
+}
