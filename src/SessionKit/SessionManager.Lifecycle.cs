@@ -90,6 +90,11 @@ public sealed partial class SessionManager
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
         var session = Register(type, peer, host, connection);
         activity?.SetTag("sessionkit.session.id", session.Id);
+        if (_authenticationTimeout is { } timeout)
+        {
+            StartAuthenticationTimer(session, timeout);
+        }
+
         if (OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0)
         {
             return new ValueTask<Session>(session);
@@ -245,6 +250,7 @@ public sealed partial class SessionManager
             }
         }
 
+        session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
         _sessions.TryRemove(session.Id, out _);
         Interlocked.Decrement(ref _count);
         _logger.SessionDestroyed(session.Id);
@@ -255,6 +261,42 @@ public sealed partial class SessionManager
         }
 
         session.ReleaseResources();
+    }
+
+    /// <summary>Closes the session with connection-timeout if it is still unauthenticated when the timer fires.</summary>
+    private void StartAuthenticationTimer(Session session, TimeSpan timeout)
+    {
+        // The timer holds the session only through a weak reference, so a forgotten session stays collectable;
+        // it is disposed on authentication and at destroy. Started with the flow suppressed so that it does not
+        // capture the connecting caller's ambient context.
+        var target = new WeakReference<Session>(session);
+        using (ExecutionContext.SuppressFlow())
+        {
+            session.Extras.AuthenticationTimer = _time.CreateTimer(
+                static state =>
+                {
+                    var (manager, weak) = ((SessionManager, WeakReference<Session>))state!;
+                    if (weak.TryGetTarget(out var s) && !s.IsClosed && s.User.Id == manager._guest.Id)
+                    {
+                        Detach(manager.CloseOnTimeoutAsync(s));
+                    }
+                },
+                (this, target),
+                timeout,
+                Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async ValueTask CloseOnTimeoutAsync(Session session)
+    {
+        try
+        {
+            await CloseSessionAsync(session, SessionCloseReason.ConnectionTimeout, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutdown closes it.
+        }
     }
 
     private void ThrowIfShuttingDown()

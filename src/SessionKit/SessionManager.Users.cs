@@ -64,6 +64,11 @@ public sealed partial class SessionManager
             session.Holder.User = user;
         }
 
+        if (user.Id != _guest.Id)
+        {
+            session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
+        }
+
         _logger.UserChanged(session.Id, change.Previous.Name, user.Name);
         return change;
     }

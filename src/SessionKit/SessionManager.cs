@@ -32,6 +32,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly SessionMetrics _metrics = new();
     private readonly TimeSpan _shutdownTimeout;
     private readonly TimeSpan _closeTimeout;
+    private readonly TimeSpan? _authenticationTimeout;
     private readonly SessionUser _backgroundUser;
     private readonly SessionUser _admin;
     private readonly SessionUser _guest;
@@ -74,6 +75,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SessionKit.SessionManager");
         _shutdownTimeout = options.ShutdownTimeout;
         _closeTimeout = options.CloseTimeout;
+        _authenticationTimeout = options.AuthenticationTimeout;
         _switchUserPolicy = options.SwitchUserPolicy ?? SwitchUserRequest.AdminOnly;
         _conflictPolicy = options.ResourceConflictPolicy;
         _maxSessionsPerUser = options.MaxSessionsPerUser;

@@ -17,6 +17,14 @@ public sealed class SessionOptions
     /// <value>5 seconds. Must be positive, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
     public TimeSpan CloseTimeout { get; set; } = DefaultCloseTimeout;
 
+    /// <summary>
+    /// Gets or sets how long a session may stay unauthenticated (guest) before it is closed with
+    /// <see cref="SessionCloseReason.ConnectionTimeout"/> (Prosody's <c>c2s_timeout</c>); <see langword="null"/> for no limit.
+    /// Sessions that connect with a pre-authenticated user are not timed.
+    /// </summary>
+    /// <value><see langword="null"/>. Must be positive when set.</value>
+    public TimeSpan? AuthenticationTimeout { get; set; }
+
     /// <summary>Gets or sets the user that code outside any session runs as (Tarantool's background fibers run as admin).</summary>
     /// <value><c>admin</c>. Must exist in the user directory.</value>
     public string BackgroundUser { get; set; } = "admin";
@@ -57,6 +65,11 @@ public sealed class SessionOptions
             throw new ArgumentException(
                 $"SessionOptions.CloseTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {CloseTimeout}.",
                 "options");
+        }
+
+        if (AuthenticationTimeout is { } auth && (auth <= TimeSpan.Zero || auth.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentException($"SessionOptions.AuthenticationTimeout must be positive and at most {int.MaxValue} ms, or null; it is {auth}.", "options");
         }
 
         if (!Enum.IsDefined(ResourceConflictPolicy))

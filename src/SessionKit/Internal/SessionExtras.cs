@@ -14,6 +14,9 @@ internal sealed class SessionExtras
     /// <summary>Gets or sets why the server closed the session, or <see langword="null"/> when the client hung up.</summary>
     public SessionCloseReason? CloseReason { get; set; }
 
+    /// <summary>Gets or sets the timer that closes the session if it stays unauthenticated too long.</summary>
+    public ITimer? AuthenticationTimer { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the session's on_disconnect triggers are running.</summary>
     public volatile bool DisconnectRunning;
 }

@@ -41,6 +41,9 @@ public sealed record SessionCloseReason
     /// <summary>Gets the reason given to the oldest session evicted by the per-user session limit (<c>policy-violation</c>).</summary>
     public static SessionCloseReason SessionLimitReached { get; } = new("policy-violation", "Too many sessions for this user");
 
+    /// <summary>Gets the reason given to a session that stayed unauthenticated longer than <see cref="SessionOptions.AuthenticationTimeout"/> (<c>connection-timeout</c>).</summary>
+    public static SessionCloseReason ConnectionTimeout { get; } = new("connection-timeout", "Authentication took too long");
+
     /// <summary>Gets the reason given by an administrator's kick (<c>policy-violation</c>, "Kicked by an administrator").</summary>
     public static SessionCloseReason Kicked { get; } = new("policy-violation", "Kicked by an administrator");
 
