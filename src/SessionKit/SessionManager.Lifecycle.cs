@@ -87,20 +87,49 @@ public sealed partial class SessionManager
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (OnConnect.Count != 0)
+        {
+            return ConnectWithTriggersAsync(type, peer, host, connection, cancellationToken);
+        }
+
+        // The common path is synchronous, so the span starts and ends here and never leaks into the caller's flow.
+        Session session;
+        using (var activity = SessionActivities.Start(SessionActivities.Connect, null))
+        {
+            session = RegisterNew(type, peer, host, connection);
+            activity?.SetTag("sessionkit.session.id", session.Id);
+        }
+
+        return Volatile.Read(ref _disposeState) == 0
+            ? new ValueTask<Session>(session)
+            : RunConnectTriggersAsync(session, cancellationToken);
+    }
+
+    private async ValueTask<Session> ConnectWithTriggersAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
+    {
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
-        var session = Register(type, peer, host, connection);
+        var session = RegisterNew(type, peer, host, connection);
         activity?.SetTag("sessionkit.session.id", session.Id);
+        try
+        {
+            return await RunConnectTriggersAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the connection was refused");
+            throw;
+        }
+    }
+
+    private Session RegisterNew(SessionType type, string? peer, string? host, ISessionConnection? connection)
+    {
+        var session = Register(type, peer, host, connection);
         if (_authenticationTimeout is { } timeout)
         {
             StartAuthenticationTimer(session, timeout);
         }
 
-        if (OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0)
-        {
-            return new ValueTask<Session>(session);
-        }
-
-        return RunConnectTriggersAsync(session, cancellationToken);
+        return session;
     }
 
     /// <summary>Tarantool 3's <c>box.session.new{user=}</c>: the session starts as <paramref name="user"/> without <c>on_auth</c>.</summary>
