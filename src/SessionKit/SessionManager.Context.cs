@@ -92,17 +92,22 @@ public sealed partial class SessionManager
             return;
         }
 
-        // Restore first, so that on_disconnect-free destroy below never runs with this context still current.
-        var current = _ambient.Value;
-        var target = current;
-        while (target is { IsExited: true })
+        // Restore first, so that the destroy below never runs with this context still current. Only the flow whose
+        // current value is this context can restore it; any other disposal is out of order and is remembered so
+        // that restoring a descendant later passes over it.
+        if (ReferenceEquals(_ambient.Value, context))
         {
-            target = target.Parent;
-        }
+            var target = context.Parent;
+            while (target is { IsSkipped: true })
+            {
+                target = target.Parent;
+            }
 
-        if (!ReferenceEquals(target, current))
-        {
             _ambient.Value = target;
+        }
+        else
+        {
+            context.MarkSkipped();
         }
 
         if (context.HoldsRequest)

@@ -5,15 +5,20 @@ namespace SessionKit.Internal;
 /// sync and which effective user the current async flow runs as. Immutable except for the exit flag.
 /// </summary>
 /// <remarks>
-/// Scopes form a chain through <see cref="Parent"/>. A disposed scope marks its context exited; the ambient value then
-/// moves to the nearest ancestor that has not exited. That makes out-of-order disposal safe: disposing an outer scope
-/// first leaves the inner one current until it too is disposed, and then both are gone.
+/// Scopes form a chain through <see cref="Parent"/>. Disposing the current scope restores its parent, passing over
+/// ancestors that were disposed out of order. That makes out-of-order disposal safe: disposing an outer scope first
+/// leaves the inner one current until it too is disposed, and then both are gone. A scope disposed in order by its
+/// own flow is not skipped, so a task that inherited it (and outlives it) returns to it after its own nested scopes.
 /// </remarks>
 internal sealed class AmbientContext
 {
     // 0 while the scope is open, 1 once disposed. Interlocked so that a scope disposed twice, or from two threads,
     // releases its request reference exactly once.
     private int _exited;
+
+    // Set when the scope was disposed while it was not the current value of the disposing flow (out of order, or
+    // from another flow). Such a context is skipped when a later exit restores its parent chain.
+    private volatile bool _skipped;
 
     public AmbientContext(SessionHolder? holder, ulong sync, SessionUser? effectiveUser, AmbientContext? parent, bool holdsRequest)
     {
@@ -41,6 +46,11 @@ internal sealed class AmbientContext
 
     public bool IsExited => Volatile.Read(ref _exited) != 0;
 
+    public bool IsSkipped => _skipped;
+
     /// <summary>Marks the context exited; returns <see langword="true"/> only for the first call.</summary>
     public bool TryExit() => Interlocked.Exchange(ref _exited, 1) == 0;
+
+    /// <summary>Marks a context disposed out of order, so restoring a descendant's parent chain passes over it.</summary>
+    public void MarkSkipped() => _skipped = true;
 }

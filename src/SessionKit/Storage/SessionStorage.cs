@@ -134,10 +134,20 @@ public sealed class SessionStorage
     {
         lock (_lock)
         {
-            if (_values is not null && _values.TryGetValue(key, out var boxed) && boxed is T typed)
+            if (_values is not null && _values.TryGetValue(key, out var boxed))
             {
-                value = typed;
-                return true;
+                if (boxed is T typed)
+                {
+                    value = typed;
+                    return true;
+                }
+
+                if (boxed is null && default(T) is null)
+                {
+                    // A stored null is a value, readable as any reference or nullable type.
+                    value = default!;
+                    return true;
+                }
             }
         }
 

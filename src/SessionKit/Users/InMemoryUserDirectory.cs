@@ -10,8 +10,8 @@ namespace SessionKit;
 /// constant time.
 /// </summary>
 /// <remarks>
-/// Thread-safe. New users get ids from 32 upwards, as in Tarantool. A user without a password can only authenticate
-/// with an empty password; that is how <c>guest</c> authenticates.
+/// Thread-safe. New users get ids from 32 upwards, as in Tarantool. <c>guest</c> authenticates with an empty
+/// password; <c>admin</c> cannot authenticate until <see cref="SetPassword"/> gives it one.
 /// </remarks>
 public sealed class InMemoryUserDirectory : IUserDirectory
 {
@@ -139,8 +139,9 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         bool ok;
         if (entry.Hash is null)
         {
-            // No password set: only the empty password matches. Derive anyway so timing does not tell.
-            ok = _hasher.Verify(password, _dummy) && password.Length == 0;
+            // No password set: only guest may then authenticate, with an empty password (Tarantool §4.6). A user
+            // without a password (admin by default) cannot authenticate at all. Derive anyway so timing does not tell.
+            ok = _hasher.Verify(password, _dummy) && password.Length == 0 && entry.User.Id == SessionUser.Guest.Id;
         }
         else
         {
