@@ -49,7 +49,16 @@ public sealed partial class Session
     {
         // A SessionType is a single reference, so reads and writes are atomic.
         get => _type;
-        set => _type = value;
+        set
+        {
+            var previous = _type;
+            _type = value;
+            if (previous != value && !IsClosed)
+            {
+                // Keep the active-sessions gauge balanced: the close subtracts under the type the session has then.
+                Manager.OnSessionTypeChanged(previous, value);
+            }
+        }
     }
 
     /// <summary>Gets the session user: <c>guest</c> until authentication, then whoever authenticated or was set by <c>ChangeUser</c>.</summary>

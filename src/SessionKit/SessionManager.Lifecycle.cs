@@ -328,6 +328,9 @@ public sealed partial class SessionManager
         }
     }
 
+    /// <summary>Moves an open session between the active-sessions gauge's type tags.</summary>
+    internal void OnSessionTypeChanged(SessionType previous, SessionType current) => _metrics.TypeChanged(previous, current);
+
     private void ThrowIfShuttingDown()
     {
         if (Volatile.Read(ref _disposeState) != 0)

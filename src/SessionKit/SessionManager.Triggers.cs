@@ -5,6 +5,9 @@ namespace SessionKit;
 
 public sealed partial class SessionManager
 {
+    // A timestamp no TimeProvider returns: the duration histogram had no listener when the run started.
+    private const long NotMeasured = long.MinValue;
+
     /// <summary>Runs <c>on_connect</c> or <c>on_disconnect</c> for <paramref name="session"/> in its system context (sync 0, effective user admin).</summary>
     private ValueTask RunSessionTriggersAsync(TriggerList<SessionTriggerContext> list, Session session, string listName, bool continueOnError, CancellationToken cancellationToken) =>
         RunForSessionAsync(list, session, listName, continueOnError, cancellationToken, static (s, token) => new SessionTriggerContext(s!, token));
@@ -117,7 +120,7 @@ public sealed partial class SessionManager
             return RunWithLogScopeAsync(entries, ambient, session, listName, sink, cancellationToken, makeContext);
         }
 
-        var start = _metrics.TriggerDurationEnabled ? _time.GetTimestamp() : 0;
+        var start = _metrics.TriggerDurationEnabled ? _time.GetTimestamp() : NotMeasured;
         var previous = _ambient.Value;
         ValueTask pending;
         try
@@ -160,7 +163,7 @@ public sealed partial class SessionManager
     {
         var extras = session.Extras;
         using var scope = _logger.BeginScope(extras.LogScope ??= new SessionLogScope(session));
-        var start = _metrics.TriggerDurationEnabled ? _time.GetTimestamp() : 0;
+        var start = _metrics.TriggerDurationEnabled ? _time.GetTimestamp() : NotMeasured;
         if (ambient is not null)
         {
             _ambient.Value = ambient;
@@ -178,7 +181,7 @@ public sealed partial class SessionManager
 
     private void RecordDuration(long start, string listName)
     {
-        if (start != 0)
+        if (start != NotMeasured)
         {
             _metrics.TriggerDuration(listName, _time.GetElapsedTime(start));
         }

@@ -52,6 +52,12 @@ internal sealed class SessionMetrics : IDisposable
         _active.Add(-1, tag);
     }
 
+    public void TypeChanged(SessionType previous, SessionType current)
+    {
+        _active.Add(-1, new KeyValuePair<string, object?>(TypeTag, previous.Name));
+        _active.Add(1, new KeyValuePair<string, object?>(TypeTag, current.Name));
+    }
+
     public void Authentication(string result) => _authentications.Add(1, new KeyValuePair<string, object?>(ResultTag, result));
 
     public void TriggerDuration(string list, TimeSpan elapsed) =>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SessionKit.Tests.Api;
@@ -34,15 +35,22 @@ public sealed class PublicApiTests
         unsealed.Should().BeEmpty("public classes are sealed by default");
     }
 
-    private static string RepositoryRoot()
+    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SessionKit.sln")))
+        // Above the test binaries in an ordinary build; from this file's path when the binaries live elsewhere
+        // (dotnet test --artifacts-path).
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            dir = dir.Parent;
+            if (File.Exists(Path.Combine(dir.FullName, "SessionKit.sln")))
+            {
+                return dir.FullName;
+            }
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("SessionKit.sln not found above the test binaries.");
+        var fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", ".."));
+        return File.Exists(Path.Combine(fromSource, "SessionKit.sln"))
+            ? fromSource
+            : throw new InvalidOperationException("SessionKit.sln not found above the test binaries or this source file.");
     }
 }
 

@@ -1,0 +1,85 @@
+using System.Reflection;
+
+namespace SessionKit.PackageTests;
+
+/// <summary>
+/// Packs src/SessionKit twice from clean, into two temporary folder feeds, once for all the tests of the class. The packs
+/// use a private artifacts folder (never the source tree's bin/obj, which concurrent builds use) and the settings of a
+/// release build: <c>ContinuousIntegrationBuild</c> and a fixed <c>DeterministicTimestamp</c>.
+/// </summary>
+public sealed class PackageFixture : IAsyncLifetime
+{
+    public const string Version = "0.1.0";
+    public static readonly TimeSpan PackTimeout = TimeSpan.FromSeconds(90);
+
+    public PackageFixture()
+    {
+        RepositoryRoot = typeof(PackageFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        Root = Path.Combine(Path.GetTempPath(), "sessionkit-package-" + Guid.NewGuid().ToString("N")[..12]);
+        Feed = Path.Combine(Root, "feed");
+        SecondFeed = Path.Combine(Root, "feed-again");
+    }
+
+    public string RepositoryRoot { get; }
+
+    /// <summary>Gets the temporary folder everything happens in; deleted afterwards.</summary>
+    public string Root { get; }
+
+    public string Feed { get; }
+
+    public string SecondFeed { get; }
+
+    public string Package => Path.Combine(Feed, $"SessionKit.{Version}.nupkg");
+
+    public string SymbolPackage => Path.Combine(Feed, $"SessionKit.{Version}.snupkg");
+
+    public string PackOutput { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Root);
+        var artifacts = Path.Combine(Root, "artifacts");
+        PackOutput = await PackAsync(Feed, artifacts);
+
+        // The same inputs again from a clean artifacts folder: a deterministic build gives the same bytes.
+        Directory.Delete(artifacts, recursive: true);
+        await PackAsync(SecondFeed, artifacts);
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<string> PackAsync(string output, string artifacts)
+    {
+        var project = Path.Combine(RepositoryRoot, "src", "SessionKit", "SessionKit.csproj");
+        var (exitCode, text) = await DotNetCli.RunAsync(
+            Root,
+            PackTimeout,
+            "pack",
+            project,
+            "-c",
+            "Release",
+            "-o",
+            output,
+            "--artifacts-path",
+            artifacts,
+            "--disable-build-servers",
+            "-nodeReuse:false",
+            "-p:UseSharedCompilation=false",
+            "-p:ContinuousIntegrationBuild=true",
+            "-p:DeterministicTimestamp=2026-01-01T00:00:00Z");
+        exitCode.Should().Be(0, $"dotnet pack should succeed:\n{text}");
+        return text;
+    }
+}
