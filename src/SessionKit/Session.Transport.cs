@@ -2,8 +2,9 @@ namespace SessionKit;
 
 public sealed partial class Session
 {
-    // Set by the first server-side close so that concurrent kicks tell the client only once.
-    private int _closeStarted;
+    // The first server-side close publishes its completion here: concurrent closes, kicks, shutdown and a
+    // replacing bind await it instead of telling the client twice or returning while the session is still open.
+    private Task? _closeTask;
 
     /// <summary>Gets the host's connection given at connect, or <see langword="null"/> when the session has none.</summary>
     public ISessionConnection? Connection { get; internal init; }
@@ -70,6 +71,6 @@ public sealed partial class Session
         return new ValueTask(pending.AsTask());
     }
 
-    /// <summary>Claims the server-side close; returns <see langword="true"/> only once.</summary>
-    internal bool TryStartClose() => Interlocked.Exchange(ref _closeStarted, 1) == 0;
+    /// <summary>Claims the server-side close with <paramref name="completion"/>; returns the close already running, or <see langword="null"/> when this call claimed it.</summary>
+    internal Task? TryStartClose(Task completion) => Interlocked.CompareExchange(ref _closeTask, completion, null);
 }

@@ -22,6 +22,10 @@ public sealed partial class Session
     private readonly long _connectedAtTicks;
     private long _state = 1;
     private int _destroyed;
+
+    // Set once the session is in the registry. A session connecting with a pre-authenticated user joins the user
+    // index a moment earlier; until then the index hides it.
+    private volatile bool _registered;
     private SessionType _type;
     private SessionStorage? _storage;
     private CancellationTokenSource? _closedSource;
@@ -146,6 +150,8 @@ public sealed partial class Session
 
     internal bool IsDestroyed => Volatile.Read(ref _destroyed) != 0;
 
+    internal bool IsRegistered => _registered;
+
     /// <summary>Gets the rarely used per-session state, created on first use.</summary>
     internal SessionExtras Extras
     {
@@ -160,6 +166,8 @@ public sealed partial class Session
 
     /// <inheritdoc/>
     public override string ToString() => $"Session {Id} ({Type}, {User.Name}, {Peer ?? "no peer"}, {State})";
+
+    internal void MarkRegistered() => _registered = true;
 
     /// <summary>Takes a request reference; fails once the session is closed.</summary>
     internal bool TryAcquire()
@@ -220,10 +228,12 @@ public sealed partial class Session
     /// <summary>Marks the session destroyed; returns <see langword="true"/> only once.</summary>
     internal bool TryMarkDestroyed() => Interlocked.Exchange(ref _destroyed, 1) == 0;
 
-    /// <summary>Releases what a destroyed session held: its storage values and its closed-token source.</summary>
+    /// <summary>Drops the storage's values and refuses later writes.</summary>
+    internal void SealStorage() => Volatile.Read(ref _storage)?.Seal();
+
+    /// <summary>Releases what a destroyed session held: its holder's link and its closed-token source.</summary>
     internal void ReleaseResources()
     {
-        Volatile.Read(ref _storage)?.Seal();
         Holder.Detach();
         Interlocked.Exchange(ref _closedSource, null)?.Dispose();
     }

@@ -95,12 +95,13 @@ public sealed partial class SessionManager
     /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect (<c>on_access_denied</c> ran).</exception>
     /// <exception cref="UserNotFoundException">No user has that name.</exception>
     /// <exception cref="SessionClosedException">The current session is closed.</exception>
+    /// <exception cref="SessionLimitExceededException">The target already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session user is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public void ChangeUser(string user)
     {
         Names.Validate(user, nameof(user));
         ThrowIfDisposed();
-        var context = _ambient.Value;
+        var context = Ambient;
         var session = context?.Holder?.Session ?? throw new InvalidOperationException(
             "ChangeUser needs a current session: call it inside a request scope (Enter) or a session trigger.");
         ThrowIfClosed(session);

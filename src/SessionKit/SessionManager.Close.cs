@@ -13,13 +13,34 @@ public sealed partial class SessionManager
     /// </summary>
     internal async ValueTask<bool> CloseSessionAsync(Session session, SessionCloseReason reason, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
-        if (session.IsClosed || !session.TryStartClose())
+        if (session.IsClosed)
         {
-            // Closing a closed, closing or destroyed session is the tombstone's no-op (Prosody logs "already closed").
+            // Closing a closed or destroyed session is the tombstone's no-op (Prosody logs "already closed").
             _logger.AlreadyClosed(session.Id);
             return false;
         }
 
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (session.TryStartClose(completion.Task) is { } running)
+        {
+            // Another close is telling the client; wait for it rather than return while the session is still open.
+            _logger.AlreadyClosed(session.Id);
+            await running.ConfigureAwait(false);
+            return false;
+        }
+
+        try
+        {
+            return await CloseClaimedSessionAsync(session, reason, gracePeriod, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            completion.TrySetResult();
+        }
+    }
+
+    private async ValueTask<bool> CloseClaimedSessionAsync(Session session, SessionCloseReason reason, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
         ThrowIfDisposed();
         if (OnSessionClosing.Count != 0)
         {

@@ -8,7 +8,7 @@ public sealed partial class SessionManager
     /// Gets the session of the current async flow: the one entered with <see cref="Enter"/>, or the one a trigger runs
     /// for; <see langword="null"/> outside any session or once the session was destroyed.
     /// </summary>
-    public Session? Current => _ambient.Value?.Holder?.Session;
+    public Session? Current => Ambient?.Holder?.Session;
 
     /// <summary>Gets the current session's id (Tarantool's <c>box.session.id()</c>); 0 outside any session.</summary>
     public ulong Id => Current?.Id ?? 0;
@@ -22,7 +22,7 @@ public sealed partial class SessionManager
     {
         get
         {
-            var context = _ambient.Value;
+            var context = Ambient;
             var session = context?.Holder?.Session;
             return session is null || session.IsClosed ? 0 : context!.Sync;
         }
@@ -30,16 +30,16 @@ public sealed partial class SessionManager
 
     /// <summary>Gets the current session's user name (<c>box.session.user()</c>); the background user outside any session.</summary>
     /// <remarks><c>Su</c> does not change it; <c>ChangeUser</c> and authentication do.</remarks>
-    public string User => SessionUserOf(_ambient.Value).Name;
+    public string User => SessionUserOf(Ambient).Name;
 
     /// <summary>Gets the current session's user id (<c>box.session.uid()</c>).</summary>
-    public ulong Uid => SessionUserOf(_ambient.Value).Id;
+    public ulong Uid => SessionUserOf(Ambient).Id;
 
     /// <summary>Gets the effective user name of the current flow (<c>box.session.effective_user()</c>): the <c>Su</c> target inside a <c>Su</c> scope, otherwise the session user.</summary>
-    public string EffectiveUser => EffectiveUserOf(_ambient.Value).Name;
+    public string EffectiveUser => EffectiveUserOf(Ambient).Name;
 
     /// <summary>Gets the effective user id of the current flow (<c>box.session.euid()</c>).</summary>
-    public ulong Euid => EffectiveUserOf(_ambient.Value).Id;
+    public ulong Euid => EffectiveUserOf(Ambient).Id;
 
     /// <summary>Gets the current session's type (<c>box.session.type()</c>); <see cref="SessionType.Background"/> outside any session.</summary>
     public SessionType Type => Current?.Type ?? SessionType.Background;
@@ -79,7 +79,7 @@ public sealed partial class SessionManager
             throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; no new request can enter it.");
         }
 
-        var context = new AmbientContext(session.Holder, sync, null, _ambient.Value, holdsRequest: true);
+        var context = new AmbientContext(session.Holder, sync, null, Ambient, holdsRequest: true);
         _ambient.Value = context;
         return new SessionScope(this, context);
     }
@@ -118,6 +118,25 @@ public sealed partial class SessionManager
             {
                 Destroy(session);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gets the ambient context of this flow, passing over scopes disposed out of order or from another flow: a
+    /// disposed scope is never seen again by the flow that entered it. (A scope its own flow disposed in order is
+    /// not passed over, so a task that inherited it keeps its request until the session is destroyed.)
+    /// </summary>
+    private AmbientContext? Ambient
+    {
+        get
+        {
+            var context = _ambient.Value;
+            while (context is { IsSkipped: true })
+            {
+                context = context.Parent;
+            }
+
+            return context;
         }
     }
 

@@ -26,6 +26,7 @@ public sealed partial class SessionManager
     /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> or <see cref="ConnectOptions.Host"/> is not a valid name.</exception>
     /// <exception cref="UserNotFoundException"><see cref="ConnectOptions.User"/> names no user.</exception>
     /// <exception cref="AccessDeniedException"><see cref="ConnectOptions.User"/> may not connect (<c>on_access_denied</c> ran).</exception>
+    /// <exception cref="SessionLimitExceededException"><see cref="ConnectOptions.User"/> already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session was closed (its <c>on_disconnect</c> ran).</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
     public ValueTask<Session> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
     {
@@ -145,8 +146,9 @@ public sealed partial class SessionManager
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
         var session = CreateSession(type, peer, host, connection);
 
-        // Joins the user index (and checks the per-user limit) before the session is registered, so a refused
-        // session is never seen by anyone.
+        // Indexed (with the per-user limit checked) before it is registered, so a refused session is never seen
+        // by anyone and runs no trigger. Until Publish marks it registered, the index hides it from SessionsOf,
+        // CloseUserSessionsAsync, kicks and evictions, so the index never lists a session that Exists denies.
         var change = ChangeSessionUser(session, user);
         Publish(session);
         activity?.SetTag("sessionkit.session.id", session.Id);
@@ -173,6 +175,7 @@ public sealed partial class SessionManager
     {
         _sessions[session.Id] = session;
         Interlocked.Increment(ref _count);
+        session.MarkRegistered();
         _metrics.Opened(session.Type);
         _logger.SessionConnected(session.Id, session.Type.Name, session.Peer, session.User.Name);
     }
@@ -272,6 +275,8 @@ public sealed partial class SessionManager
                 return;
             }
 
+            // Sealed at once, so no write lands in storage once State reads Destroyed.
+            session.SealStorage();
             var user = session.User;
             if (user.Id != _guest.Id)
             {
@@ -280,8 +285,10 @@ public sealed partial class SessionManager
         }
 
         session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
-        _sessions.TryRemove(session.Id, out _);
-        Interlocked.Decrement(ref _count);
+        if (_sessions.TryRemove(new KeyValuePair<ulong, Session>(session.Id, session)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
         _logger.SessionDestroyed(session.Id);
         if (offline && OnUserOffline.Count != 0)
         {

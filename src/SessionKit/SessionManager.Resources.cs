@@ -161,7 +161,13 @@ public sealed partial class SessionManager
                     // KickOld: the old session is closed (and so unbound, with its unbind event) before we retry,
                     // so its unbind always precedes the new bind. A concurrent binder may take the resource in
                     // between; the loop then kicks that one too. Each turn closes a session, so it terminates.
-                    await CloseSessionAsync(owner, SessionCloseReason.Replaced, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+                    if (!await CloseSessionAsync(owner, SessionCloseReason.Replaced, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        // The owner was already closing (its close was awaited above) or the host disconnected it
+                        // and is about to release the resource: let that finish instead of spinning.
+                        await Task.Yield();
+                    }
+
                     break;
             }
         }

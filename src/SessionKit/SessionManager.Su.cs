@@ -20,7 +20,7 @@ public sealed partial class SessionManager
     {
         Names.Validate(user, nameof(user));
         ThrowIfDisposed();
-        var current = _ambient.Value;
+        var current = Ambient;
         var target = AuthorizeSwitch(current, current?.Holder?.Session, user, SwitchUserKind.Su);
         var context = new AmbientContext(current?.Holder, current?.Sync ?? 0, target, current, holdsRequest: false);
         _ambient.Value = context;
@@ -31,6 +31,10 @@ public sealed partial class SessionManager
     /// <param name="user">The user name.</param>
     /// <param name="action">The work.</param>
     /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public void Su(string user, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -46,6 +50,10 @@ public sealed partial class SessionManager
     /// <param name="func">The work.</param>
     /// <returns>What <paramref name="func"/> returned.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public T Su<T>(string user, Func<T> func)
     {
         ArgumentNullException.ThrowIfNull(func);
@@ -60,6 +68,10 @@ public sealed partial class SessionManager
     /// <param name="func">The work.</param>
     /// <returns>A task that completes with the work.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask SuAsync(string user, Func<ValueTask> func)
     {
         ArgumentNullException.ThrowIfNull(func);
@@ -75,6 +87,10 @@ public sealed partial class SessionManager
     /// <param name="func">The work.</param>
     /// <returns>What <paramref name="func"/> returned.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask<T> SuAsync<T>(string user, Func<ValueTask<T>> func)
     {
         ArgumentNullException.ThrowIfNull(func);

@@ -54,7 +54,7 @@ public sealed partial class SessionManager
             return default;
         }
 
-        var current = _ambient.Value;
+        var current = Ambient;
         var sync = ReferenceEquals(current?.Holder, session.Holder) ? current!.Sync : 0;
         var preAuthUser = session.User;
         var ambient = new AmbientContext(session.Holder, sync, preAuthUser, null, holdsRequest: false);
@@ -136,7 +136,9 @@ public sealed partial class SessionManager
         }
         finally
         {
-            if (ambient is not null)
+            // Always restored, even when the run did not set it: a trigger that enters a scope and never leaves it
+            // must not leak that scope into the caller (the async path below is contained by its own method).
+            if (!ReferenceEquals(_ambient.Value, previous))
             {
                 _ambient.Value = previous;
             }

@@ -7,9 +7,13 @@ namespace SessionKit;
 /// Dispose it (a <see langword="using"/> statement) to leave.
 /// </summary>
 /// <remarks>
-/// Disposing is idempotent and thread-safe, and scopes may be disposed out of order: a disposed scope is never seen
-/// again by the flow that entered it. Disposing never throws, even after the manager was disposed.
-/// <c>default(SessionScope)</c> disposes as a no-op.
+/// Disposing is idempotent and thread-safe and releases the request reference exactly once. It restores the previous
+/// session, sync and effective user of the flow that disposes it; scopes may be disposed out of order, and one
+/// disposed out of order (or from a flow where it is not current) is never seen again by the flow that entered it
+/// once that flow leaves a later scope. A flow that inherited the scope without disposing it (a task started inside
+/// it, or the entering flow when a task it started disposed the scope) keeps seeing the session, like any task that
+/// outlives its request, until the session is destroyed. Disposing never throws, even after the manager was
+/// disposed. <c>default(SessionScope)</c> disposes as a no-op.
 /// </remarks>
 public readonly struct SessionScope : IDisposable
 {

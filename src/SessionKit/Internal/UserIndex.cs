@@ -47,7 +47,7 @@ internal sealed class UserIndex
                 if (open + 1 > limit)
                 {
                     // Oldest first, never the newcomer, only sessions not already closing.
-                    over = entry.Sessions.Where(s => !ReferenceEquals(s, session) && !s.IsClosed).Take(open + 1 - limit).ToArray();
+                    over = entry.Sessions.Where(s => !ReferenceEquals(s, session) && !s.IsClosed && s.IsRegistered).Take(open + 1 - limit).ToArray();
                 }
 
                 return new AddResult(Added: true, First: entry.Sessions.Count == 1, OverLimit: over);
@@ -99,7 +99,7 @@ internal sealed class UserIndex
 
         lock (entry.Lock)
         {
-            return entry.IsDead ? [] : entry.Sessions.ToArray();
+            return entry.IsDead ? [] : entry.RegisteredSessions_NeedsLock();
         }
     }
 
@@ -113,7 +113,7 @@ internal sealed class UserIndex
 
         lock (entry.Lock)
         {
-            return entry.IsDead ? 0 : entry.Sessions.Count;
+            return entry.IsDead ? 0 : entry.RegisteredCount_NeedsLock();
         }
     }
 
@@ -222,6 +222,43 @@ internal sealed class UserIndex
         public bool IsDead;
         public SessionStorage? SharedStorage;
 
+        /// <summary>The sessions others may see: a session connecting with a pre-authenticated user is hidden until it is registered.</summary>
+        public Session[] RegisteredSessions_NeedsLock()
+        {
+            var count = RegisteredCount_NeedsLock();
+            if (count == Sessions.Count)
+            {
+                return Sessions.ToArray();
+            }
+
+            var result = new Session[count];
+            var i = 0;
+            foreach (var session in Sessions)
+            {
+                if (session.IsRegistered)
+                {
+                    result[i++] = session;
+                }
+            }
+
+            return result;
+        }
+
+        public int RegisteredCount_NeedsLock()
+        {
+            var count = 0;
+            foreach (var session in Sessions)
+            {
+                if (session.IsRegistered)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        /// <summary>Open sessions, registered or not: the per-user limit counts a session still connecting.</summary>
         public int OpenCount_NeedsLock()
         {
             var open = 0;

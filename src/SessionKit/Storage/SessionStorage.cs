@@ -38,6 +38,7 @@ public sealed class SessionStorage
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="key">The key.</param>
     /// <returns>The value, or <c>default(T)</c> when absent.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     public T? Get<T>(SessionKey<T> key) => TryGet(key, out var value) ? value : default;
 
     /// <summary>Looks up a typed key.</summary>
@@ -45,6 +46,7 @@ public sealed class SessionStorage
     /// <param name="key">The key.</param>
     /// <param name="value">The value when present.</param>
     /// <returns><see langword="true"/> when a value is stored under <paramref name="key"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     public bool TryGet<T>(SessionKey<T> key, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -56,6 +58,7 @@ public sealed class SessionStorage
     /// <param name="key">The key.</param>
     /// <param name="value">The value.</param>
     /// <exception cref="SessionClosedException">The session was destroyed.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     public void Set<T>(SessionKey<T> key, T value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -66,6 +69,7 @@ public sealed class SessionStorage
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when a value was removed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     public bool Remove<T>(SessionKey<T> key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -75,6 +79,7 @@ public sealed class SessionStorage
     /// <summary>Gets the value stored under a string key, or <see langword="null"/>.</summary>
     /// <param name="key">The key: not empty, at most 256 characters, no control characters.</param>
     /// <returns>The value, or <see langword="null"/> when absent.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
     public object? Get(string key) => TryGet<object>(key, out var value) ? value : null;
 
     /// <summary>Looks up a string key.</summary>
@@ -82,6 +87,7 @@ public sealed class SessionStorage
     /// <param name="key">The key.</param>
     /// <param name="value">The value when present and of type <typeparamref name="T"/>.</param>
     /// <returns><see langword="true"/> when a value of type <typeparamref name="T"/> is stored under <paramref name="key"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
     public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");
@@ -92,6 +98,7 @@ public sealed class SessionStorage
     /// <param name="key">The key: not empty, at most 256 characters, no control characters.</param>
     /// <param name="value">The value; <see langword="null"/> is stored as a value (use <see cref="Remove(string)"/> to delete).</param>
     /// <exception cref="SessionClosedException">The session was destroyed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
     public void Set(string key, object? value)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");
@@ -101,6 +108,7 @@ public sealed class SessionStorage
     /// <summary>Removes a string key.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when a value was removed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
     public bool Remove(string key)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");

@@ -188,7 +188,18 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
     /// </summary>
     /// <param name="context">What each trigger receives.</param>
     /// <returns>A task that completes when every trigger has run, or faults with the first error.</returns>
-    public ValueTask InvokeAsync(TContext context) => TriggerRunner.RunAsync(Snapshot, context, null);
+    public ValueTask InvokeAsync(TContext context)
+    {
+        try
+        {
+            return TriggerRunner.RunAsync(Snapshot, context, null);
+        }
+        catch (Exception ex)
+        {
+            // A trigger that throws synchronously faults the returned task, as one that throws after awaiting does.
+            return ValueTask.FromException(ex);
+        }
+    }
 
     /// <summary>Enumerates a snapshot of the triggers in run order (newest first), with their names.</summary>
     /// <returns>The enumerator.</returns>

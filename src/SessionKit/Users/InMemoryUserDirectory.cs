@@ -76,6 +76,8 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     /// <summary>Sets or replaces a user's password.</summary>
     /// <param name="name">The user name.</param>
     /// <param name="password">The new password. Only its salted hash is kept.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, whitespace, longer than 256 characters or has control characters.</exception>
     /// <exception cref="UserNotFoundException">The user does not exist.</exception>
     public void SetPassword(string name, string password)
     {
@@ -88,6 +90,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     /// <summary>Grants or revokes the right to hold a session.</summary>
     /// <param name="name">The user name.</param>
     /// <param name="mayConnect">Whether the user may connect.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
     /// <exception cref="UserNotFoundException">The user does not exist.</exception>
     public void SetMayConnect(string name, bool mayConnect)
     {
@@ -111,6 +114,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     public bool TryFindUser(string name, [NotNullWhen(true)] out SessionUser? user)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -125,6 +129,8 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public ValueTask<SessionUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -152,6 +158,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null.</exception>
     public bool MayConnect(SessionUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
