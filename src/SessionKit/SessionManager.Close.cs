@@ -25,7 +25,7 @@ public sealed partial class SessionManager
         {
             // Another close is telling the client; wait for it rather than return while the session is still open.
             _logger.AlreadyClosed(session.Id);
-            await running.ConfigureAwait(false);
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
             return false;
         }
 

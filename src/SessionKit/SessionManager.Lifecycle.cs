@@ -270,12 +270,14 @@ public sealed partial class SessionManager
         // Under the session's lock so that a concurrent authentication cannot re-index a session being destroyed.
         lock (session.Holder)
         {
+            // Sealed before State reads Destroyed, and again after in case the storage was created lazily in
+            // between, so no write lands once the session is observably destroyed.
+            session.SealStorage();
             if (!session.TryMarkDestroyed())
             {
                 return;
             }
 
-            // Sealed at once, so no write lands in storage once State reads Destroyed.
             session.SealStorage();
             var user = session.User;
             if (user.Id != _guest.Id)

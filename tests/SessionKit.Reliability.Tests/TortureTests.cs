@@ -416,15 +416,10 @@ public sealed class TortureTests(ITestOutputHelper output)
             return op switch
             {
                 "connect" => false,
-                "connect-as-user" => ex is AccessDeniedException
-                    // Not in ConnectAsync(ConnectOptions)'s <exception> list; reported as a documentation bug and
-                    // proven by BadInputTests. Tolerated here so the torture test keeps testing the rest.
-                    or SessionLimitExceededException,
+                "connect-as-user" => ex is AccessDeniedException or SessionLimitExceededException,
                 "connect-cancelled" => ex is OperationCanceledException,
                 "authenticate" => ex is AuthenticationFailedException or AccessDeniedException or SessionClosedException or SessionLimitExceededException,
-                "request" => ex is SessionClosedException or AccessDeniedException
-                    // ChangeUser: not in its <exception> list either (same report).
-                    or SessionLimitExceededException,
+                "request" => ex is SessionClosedException or AccessDeniedException or SessionLimitExceededException,
                 "storage" => ex is SessionClosedException,
                 "bind" => ex is ResourceBindException or SessionClosedException,
                 "triggers" => ex is TriggerNotFoundException,
