@@ -225,23 +225,31 @@ internal sealed class UserIndex
         /// <summary>The sessions others may see: a session connecting with a pre-authenticated user is hidden until it is registered.</summary>
         public Session[] RegisteredSessions_NeedsLock()
         {
-            var count = RegisteredCount_NeedsLock();
-            if (count == Sessions.Count)
+            // One pass: the registered flag is set outside this lock, so a count taken first could go stale.
+            List<Session>? hidden = null;
+            foreach (var session in Sessions)
+            {
+                if (!session.IsRegistered)
+                {
+                    (hidden ??= []).Add(session);
+                }
+            }
+
+            if (hidden is null)
             {
                 return Sessions.ToArray();
             }
 
-            var result = new Session[count];
-            var i = 0;
+            var result = new List<Session>(Sessions.Count);
             foreach (var session in Sessions)
             {
-                if (session.IsRegistered)
+                if (!hidden.Contains(session))
                 {
-                    result[i++] = session;
+                    result.Add(session);
                 }
             }
 
-            return result;
+            return result.ToArray();
         }
 
         public int RegisteredCount_NeedsLock()
