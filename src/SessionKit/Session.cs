@@ -235,6 +235,9 @@ public sealed partial class Session
     internal void ReleaseResources()
     {
         Holder.Detach();
-        Interlocked.Exchange(ref _closedSource, null)?.Dispose();
+        if (Volatile.Read(ref _closedSource) is not null)
+        {
+            Interlocked.Exchange(ref _closedSource, null)?.Dispose();
+        }
     }
 }

@@ -173,7 +173,7 @@ public sealed partial class SessionManager
 
     private void Publish(Session session)
     {
-        _sessions[session.Id] = session;
+        _sessions.TryAdd(session.Id, session);
         Interlocked.Increment(ref _count);
         session.MarkRegistered();
         _metrics.Opened(session.Type);

@@ -104,7 +104,18 @@ public sealed partial class SessionManager
     private SessionUser AuthorizeSwitch(AmbientContext? context, Session? session, string targetName, SwitchUserKind kind)
     {
         var caller = EffectiveUserOf(context);
-        _users.TryFindUser(targetName, out var target);
+        SessionUser? target;
+        bool mayConnect;
+        if (_users is InMemoryUserDirectory memory)
+        {
+            // One lookup instead of two for the embedded directory.
+            memory.TryFindConnectable(targetName, out target, out mayConnect);
+        }
+        else
+        {
+            _users.TryFindUser(targetName, out target);
+            mayConnect = target is not null && _users.MayConnect(target);
+        }
 
         // The caller check comes first so that a refused caller cannot learn which user names exist.
         if (!_switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind)))
@@ -125,7 +136,7 @@ public sealed partial class SessionManager
             throw new UserNotFoundException(targetName);
         }
 
-        if (!_users.MayConnect(target))
+        if (!mayConnect)
         {
             FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
             throw SessionAccessDenied(target);

@@ -54,6 +54,12 @@ public sealed partial class SessionManager
             return default;
         }
 
+        return RunAuthTriggersCoreAsync(entries, session, userName, succeeded, cancellationToken);
+    }
+
+    /// <summary>The part of <see cref="RunAuthTriggersAsync"/> with the closure: a lambda's captured parameters are allocated on entry to the method that declares them.</summary>
+    private ValueTask RunAuthTriggersCoreAsync(TriggerEntry<AuthTriggerContext>[] entries, Session session, string userName, bool succeeded, CancellationToken cancellationToken)
+    {
         var current = Ambient;
         var sync = ReferenceEquals(current?.Holder, session.Holder) ? current!.Sync : 0;
         var preAuthUser = session.User;

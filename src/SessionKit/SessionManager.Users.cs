@@ -74,13 +74,14 @@ public sealed partial class SessionManager
     }
 
     /// <summary>Publishes a user change: unbind, offline, online and evictions, in that order, outside every lock.</summary>
-    private async ValueTask PublishAsync(UserChange change, CancellationToken cancellationToken)
-    {
-        if (change.Unchanged)
-        {
-            return;
-        }
+    private ValueTask PublishAsync(UserChange change, CancellationToken cancellationToken) =>
+        change.Unchanged || (change.UnboundResource is null && !change.Offline && !change.Online && change.Evict is not { Length: > 0 })
+            ? default
+            : PublishCoreAsync(change, cancellationToken);
 
+    /// <summary>The async part of <see cref="PublishAsync"/>: its lambdas capture <paramref name="change"/>, so it is entered only when there is something to publish.</summary>
+    private async ValueTask PublishCoreAsync(UserChange change, CancellationToken cancellationToken)
+    {
         var session = change.Session;
         if (change.UnboundResource is { } resource)
         {

@@ -15,6 +15,36 @@ internal static class TriggerRunner
     /// <summary>Runs <paramref name="entries"/>. With a null <paramref name="sink"/> the first error stops the run and propagates; otherwise each error goes to the sink and the run goes on.</summary>
     public static ValueTask RunAsync<TContext>(TriggerEntry<TContext>[] entries, TContext context, ITriggerErrorSink? sink)
     {
+        if (sink is not null)
+        {
+            return RunWithSinkAsync(entries, context, sink);
+        }
+
+        // No exception handler in this loop: without a sink the first error propagates anyway, and a handler would
+        // keep the loop's locals on the stack.
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            if (entry.IsRemoved)
+            {
+                continue;
+            }
+
+            var pending = entry.Handler(context);
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.GetAwaiter().GetResult();
+                continue;
+            }
+
+            return ContinueAsync(pending, entries, i, context, sink);
+        }
+
+        return default;
+    }
+
+    private static ValueTask RunWithSinkAsync<TContext>(TriggerEntry<TContext>[] entries, TContext context, ITriggerErrorSink sink)
+    {
         for (var i = 0; i < entries.Length; i++)
         {
             var entry = entries[i];

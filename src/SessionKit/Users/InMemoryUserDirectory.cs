@@ -165,6 +165,21 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         return _users.TryGetValue(user.Name, out var entry) && entry.User.Id == user.Id && entry.MayConnect;
     }
 
+    /// <summary>Finds a user and whether it may connect with one lookup (the Su path).</summary>
+    internal bool TryFindConnectable(string name, [NotNullWhen(true)] out SessionUser? user, out bool mayConnect)
+    {
+        if (_users.TryGetValue(name, out var entry))
+        {
+            user = entry.User;
+            mayConnect = entry.MayConnect;
+            return true;
+        }
+
+        user = null;
+        mayConnect = false;
+        return false;
+    }
+
     private void Update(string name, Func<Entry, Entry> change)
     {
         while (true)

@@ -1,0 +1,42 @@
+using BenchmarkDotNet.Attributes;
+using SessionKit.Benchmarks.Support;
+
+namespace SessionKit.Benchmarks.Benchmarks;
+
+/// <summary>
+/// <c>Enter</c> + dispose of a request scope, against an <see cref="AsyncLocal{T}"/> set + restore (what any ambient
+/// context pays). Budget: ratio ≤ 1.5 and no allocation beyond the ExecutionContext's own (the baseline's bytes).
+/// </summary>
+public class EnterBenchmarks
+{
+    private readonly AsyncLocal<object?> _local = new();
+    private readonly object _value = new();
+    private SessionManager _manager = null!;
+    private Session _session = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _manager = new SessionManager(users: new FastUserDirectory());
+        _session = Wait.For(_manager.ConnectAsync(SessionType.Binary));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _manager.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public void AsyncLocal_SetRestore()
+    {
+        var previous = _local.Value;
+        _local.Value = _value;
+        _local.Value = previous;
+    }
+
+    [Benchmark]
+    public void Enter_Dispose()
+    {
+        using (_manager.Enter(_session, 42))
+        {
+        }
+    }
+}
