@@ -20,7 +20,7 @@ public sealed partial class SessionManager
     /// <exception cref="SessionLimitExceededException">The user is at its limit under <see cref="SessionLimitPolicy.RejectNew"/>; nothing changed.</exception>
     private UserChange ChangeSessionUser(Session session, SessionUser user)
     {
-        var change = new UserChange(session, session.Holder.User, user);
+        UserChange change;
         lock (session.Holder)
         {
             var previous = session.Holder.User;

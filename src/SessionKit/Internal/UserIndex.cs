@@ -71,6 +71,7 @@ internal sealed class UserIndex
                 return false;
             }
 
+            // Normally released by Unbind at close; a bind that raced with the close is released here at destroy.
             if (entry.Resources is { } resources && session.Resource is { } resource &&
                 resources.TryGetValue(resource, out var owner) && ReferenceEquals(owner, session))
             {
@@ -225,31 +226,14 @@ internal sealed class UserIndex
         /// <summary>The sessions others may see: a session connecting with a pre-authenticated user is hidden until it is registered.</summary>
         public Session[] RegisteredSessions_NeedsLock()
         {
-            // One pass: the registered flag is set outside this lock, so a count taken first could go stale.
-            List<Session>? hidden = null;
-            foreach (var session in Sessions)
-            {
-                if (!session.IsRegistered)
-                {
-                    (hidden ??= []).Add(session);
-                }
-            }
-
-            if (hidden is null)
+            // The common case copies the list as is. The registered flag is set outside this lock, so the filtered
+            // copy is built in one pass from what it reads, never from a count taken earlier.
+            if (Sessions.TrueForAll(static s => s.IsRegistered))
             {
                 return Sessions.ToArray();
             }
 
-            var result = new List<Session>(Sessions.Count);
-            foreach (var session in Sessions)
-            {
-                if (!hidden.Contains(session))
-                {
-                    result.Add(session);
-                }
-            }
-
-            return result.ToArray();
+            return Sessions.FindAll(static s => s.IsRegistered).ToArray();
         }
 
         public int RegisteredCount_NeedsLock()

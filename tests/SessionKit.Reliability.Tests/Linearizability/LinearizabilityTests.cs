@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SessionKit.Reliability.Tests.Support;
 using SessionKit.Tests.TestSupport;
 
@@ -12,6 +11,12 @@ namespace SessionKit.Reliability.Tests.Linearizability;
 /// </summary>
 public sealed class LinearizabilityTests(ITestOutputHelper output)
 {
+    // A logical clock: one shared counter, so "returned before invoked" between threads is decided by the order of
+    // atomic increments, never by reading time.
+    private static long _clock;
+
+    private static long Tick() => Interlocked.Increment(ref _clock);
+
     private const int DefaultHistories = 1000;
     private const int DefaultSeed = 7;
 
@@ -213,11 +218,11 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             case 0:
             {
                 var user = pick % 2 == 0 ? "u" : null;
-                invoked = Stopwatch.GetTimestamp();
+                invoked = Tick();
                 var session = user is null
                     ? await manager.ConnectAsync(SessionType.Binary)
                     : await manager.ConnectAsync(new ConnectOptions { User = user });
-                var returned = Stopwatch.GetTimestamp();
+                var returned = Tick();
                 own.Add(session);
                 return new HistoryOp(thread, invoked, returned, new Call.Connect(user), new Result.Id(session.Id));
             }
@@ -233,33 +238,33 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
                 }
 
                 var target = targets[pick % targets.Length];
-                invoked = Stopwatch.GetTimestamp();
+                invoked = Tick();
                 await manager.DisconnectAsync(target);
-                return new HistoryOp(thread, invoked, Stopwatch.GetTimestamp(), new Call.Disconnect(target.Id), Result.None.Instance);
+                return new HistoryOp(thread, invoked, Tick(), new Call.Disconnect(target.Id), Result.None.Instance);
             }
 
             case 2:
             {
                 var id = PickId();
-                invoked = Stopwatch.GetTimestamp();
+                invoked = Tick();
                 var exists = manager.Exists(id);
-                return new HistoryOp(thread, invoked, Stopwatch.GetTimestamp(), new Call.Exists(id), new Result.Bool(exists));
+                return new HistoryOp(thread, invoked, Tick(), new Call.Exists(id), new Result.Bool(exists));
             }
 
             case 3:
             {
                 var id = PickId();
-                invoked = Stopwatch.GetTimestamp();
+                invoked = Tick();
                 var found = manager.TryGetSession(id, out var session);
-                var returned = Stopwatch.GetTimestamp();
+                var returned = Tick();
                 return new HistoryOp(thread, invoked, returned, new Call.TryGet(id), new Result.Found(found, session?.Id ?? 0));
             }
 
             default:
             {
-                invoked = Stopwatch.GetTimestamp();
+                invoked = Tick();
                 var list = manager.SessionsOf("u");
-                var returned = Stopwatch.GetTimestamp();
+                var returned = Tick();
                 return new HistoryOp(thread, invoked, returned, new Call.SessionsOf("u"), new Result.Ids(list.Select(s => s.Id).ToArray()));
             }
         }
@@ -285,21 +290,21 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             // UserChanged is written when the new session joins the user index.
             if (eventId == EventLog.UserChanged && Interlocked.Exchange(ref probed, 1) == 0)
             {
-                var invoked = Stopwatch.GetTimestamp();
+                var invoked = Tick();
                 var listed = manager.SessionsOf("u").Select(s => s.Id).ToArray();
-                history.Add(new HistoryOp(1, invoked, Stopwatch.GetTimestamp(), new Call.SessionsOf("u"), new Result.Ids(listed)));
+                history.Add(new HistoryOp(1, invoked, Tick(), new Call.SessionsOf("u"), new Result.Ids(listed)));
                 foreach (var id in listed)
                 {
-                    invoked = Stopwatch.GetTimestamp();
+                    invoked = Tick();
                     var exists = manager.Exists(id);
-                    history.Add(new HistoryOp(1, invoked, Stopwatch.GetTimestamp(), new Call.Exists(id), new Result.Bool(exists)));
+                    history.Add(new HistoryOp(1, invoked, Tick(), new Call.Exists(id), new Result.Bool(exists)));
                 }
             }
         };
 
-        var connectInvoked = Stopwatch.GetTimestamp();
+        var connectInvoked = Tick();
         var session = await manager.ConnectAsync(new ConnectOptions { User = "u" });
-        history.Add(new HistoryOp(0, connectInvoked, Stopwatch.GetTimestamp(), new Call.Connect("u"), new Result.Id(session.Id)));
+        history.Add(new HistoryOp(0, connectInvoked, Tick(), new Call.Connect("u"), new Result.Id(session.Id)));
 
         probed.Should().Be(1, "the probe ran while the session joined the user index");
         LinearizabilityChecker.Check(history, RegistryModel.Initial([])).Should().NotBeNull(
