@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -76,13 +78,19 @@ public sealed partial class SessionManager
         ThrowIfDisposed();
         if (!session.TryAcquire())
         {
-            throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; no new request can enter it.");
+            ThrowClosed(session);
         }
 
         var context = new AmbientContext(session.Holder, sync, null, Ambient, holdsRequest: true);
         _ambient.Value = context;
         return new SessionScope(this, context);
     }
+
+    // Kept out of Enter so that the common path sets up no string-formatting locals.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowClosed(Session session) =>
+        throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; no new request can enter it.");
 
     /// <summary>Leaves a scope: releases its request reference once and moves the ambient value past exited scopes.</summary>
     internal void Exit(AmbientContext context)

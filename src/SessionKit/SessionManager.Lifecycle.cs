@@ -167,14 +167,14 @@ public sealed partial class SessionManager
 
     private Session CreateSession(SessionType type, string? peer, string? host, ISessionConnection? connection)
     {
-        var id = (ulong)Interlocked.Increment(ref _lastId);
-        return new Session(this, id, type, peer, _guest, _time.GetUtcNow(), host) { Connection = connection };
+        var id = (ulong)Interlocked.Increment(ref _lastId.Value);
+        return new Session(this, id, type, peer, _guest, _connectClock.GetUtcNow(), host) { Connection = connection };
     }
 
     private void Publish(Session session)
     {
         _sessions.TryAdd(session.Id, session);
-        Interlocked.Increment(ref _count);
+        _count.Increment();
         session.MarkRegistered();
         _metrics.Opened(session.Type);
         _logger.SessionConnected(session.Id, session.Type.Name, session.Peer, session.User.Name);
@@ -218,7 +218,7 @@ public sealed partial class SessionManager
         session.SignalClosed();
         _metrics.Closed(session.Type);
         _logger.SessionDisconnected(session.Id);
-        Interlocked.Increment(ref _closing);
+        _closing.Increment();
         var slow = OnDisconnect.Count != 0 || (session.Resource is not null && OnResourceUnbind.Count != 0);
         using var activity = slow ? SessionActivities.Start(SessionActivities.Disconnect, session) : null;
         try
@@ -257,7 +257,10 @@ public sealed partial class SessionManager
             Destroy(session);
         }
 
-        if (Interlocked.Decrement(ref _closing) == 0 && Volatile.Read(ref _disposeState) != 0)
+        // The decrement is a full fence, and so is shutdown's write of _disposeState (Interlocked.Exchange): either
+        // this close sees shutdown and sums the cells, or shutdown's own sum sees this decrement.
+        _closing.Decrement();
+        if (Volatile.Read(ref _disposeState) != 0 && _closing.Read() == 0)
         {
             _closesDrained.TrySetResult();
         }
@@ -289,7 +292,7 @@ public sealed partial class SessionManager
         session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
         if (_sessions.TryRemove(new KeyValuePair<ulong, Session>(session.Id, session)))
         {
-            Interlocked.Decrement(ref _count);
+            _count.Decrement();
         }
         _logger.SessionDestroyed(session.Id);
         if (offline && OnUserOffline.Count != 0)

@@ -10,7 +10,8 @@ public sealed partial class SessionManager
         try
         {
             // From here on no session can be created (ConnectAsync checks the state after registering, too).
-            Volatile.Write(ref _disposeState, 1);
+            // A full fence, not just a release: FinishClose relies on it (see there).
+            Interlocked.Exchange(ref _disposeState, 1);
             var sessions = _sessions.Values.Where(s => !s.IsClosed).ToArray();
             _logger.ShutdownStarted(sessions.Length, _shutdownTimeout);
 
@@ -41,7 +42,7 @@ public sealed partial class SessionManager
     private async Task WaitForClosesAsync(Task<bool>[] closes)
     {
         await Task.WhenAll(closes).ConfigureAwait(false);
-        if (Volatile.Read(ref _closing) > 0)
+        if (_closing.Read() > 0)
         {
             await _closesDrained.Task.ConfigureAwait(false);
         }

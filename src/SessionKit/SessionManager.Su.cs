@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -117,8 +119,25 @@ public sealed partial class SessionManager
             mayConnect = target is not null && _users.MayConnect(target);
         }
 
-        // The caller check comes first so that a refused caller cannot learn which user names exist.
-        if (!_switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind)))
+        // The caller check comes first so that a refused caller cannot learn which user names exist. The refusals
+        // are built in a separate method so that this path (every Su) sets up no string-formatting locals.
+        var allowed = _adminOnlySwitch
+            ? SwitchUserRequest.IsAdminOnlyAllowed(caller, target)
+            : _switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind));
+        if (!allowed || target is null || !mayConnect)
+        {
+            RefuseSwitch(session, caller, targetName, target, kind, allowed);
+        }
+
+        return target;
+    }
+
+    /// <summary>Throws the refusal of a switch: the caller check first, then an unknown target, then one that may not connect.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RefuseSwitch(Session? session, SessionUser caller, string targetName, SessionUser? target, SwitchUserKind kind, bool allowed)
+    {
+        if (!allowed)
         {
             _metrics.SuRefused(kind == SwitchUserKind.Su ? "su" : "change_user");
             var access = kind == SwitchUserKind.Su ? "Su" : "ChangeUser";
@@ -136,12 +155,7 @@ public sealed partial class SessionManager
             throw new UserNotFoundException(targetName);
         }
 
-        if (!mayConnect)
-        {
-            FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
-            throw SessionAccessDenied(target);
-        }
-
-        return target;
+        FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
+        throw SessionAccessDenied(target);
     }
 }

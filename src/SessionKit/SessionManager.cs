@@ -28,6 +28,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly UserIndex _index = new();
     private readonly IUserDirectory _users;
     private readonly TimeProvider _time;
+    private readonly ConnectClock _connectClock;
     private readonly ILogger _logger;
     private readonly SessionMetrics _metrics = new();
     private readonly TimeSpan _shutdownTimeout;
@@ -37,6 +38,9 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly SessionUser _admin;
     private readonly SessionUser _guest;
     private readonly Func<SwitchUserRequest, bool> _switchUserPolicy;
+
+    // True when no SwitchUserPolicy was configured: Su then applies AdminOnly inline, without the delegate call.
+    private readonly bool _adminOnlySwitch;
     private readonly ResourceConflictPolicy _conflictPolicy;
     private readonly Func<SessionUser, int>? _maxSessionsPerUser;
     private readonly SessionLimitPolicy _limitPolicy;
@@ -48,13 +52,16 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     // Completed by the close that brings _closing to zero once shutdown has begun (see DisconnectCoreAsync).
     private readonly TaskCompletionSource _closesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private long _lastId;
+    // Every connect and disconnect writes these three. Each sits on its own cache lines (padding, or one cell per
+    // core) so that two threads churning sessions do not pass one line back and forth with each other's counters
+    // and with the fields every operation only reads (_disposeState, _sessions, the options).
+    private PaddedLong _lastId;
 
-    // Maintained with Interlocked next to the dictionary so that Count is O(1) and never takes the dictionary's locks.
-    private int _count;
+    // Maintained next to the dictionary so that Count is cheap and never takes the dictionary's locks.
+    private readonly StripedCounter _count = new();
 
     // Closes whose on_disconnect triggers are running. Shutdown waits for it to reach zero.
-    private int _closing;
+    private readonly StripedCounter _closing = new();
 
     // 0 running, 1 shutting down (no new sessions), 2 disposed. Written with Volatile/Interlocked, read with Volatile.
     private int _disposeState;
@@ -72,11 +79,13 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         options.Validate();
         _users = users ?? new InMemoryUserDirectory();
         _time = timeProvider ?? TimeProvider.System;
+        _connectClock = new ConnectClock(_time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SessionKit.SessionManager");
         _shutdownTimeout = options.ShutdownTimeout;
         _closeTimeout = options.CloseTimeout;
         _authenticationTimeout = options.AuthenticationTimeout;
         _switchUserPolicy = options.SwitchUserPolicy ?? SwitchUserRequest.AdminOnly;
+        _adminOnlySwitch = options.SwitchUserPolicy is null;
         _conflictPolicy = options.ResourceConflictPolicy;
         _maxSessionsPerUser = options.MaxSessionsPerUser;
         _limitPolicy = options.SessionLimitPolicy;

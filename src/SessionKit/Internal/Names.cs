@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace SessionKit.Internal;
 
 /// <summary>Validation of user and host names supplied by callers.</summary>
@@ -8,6 +11,35 @@ internal static class Names
 
     /// <summary>Throws when <paramref name="value"/> is not a usable name; the exception names <paramref name="parameterName"/>.</summary>
     public static void Validate(string? value, string parameterName, string what = "user name")
+    {
+        // The checks are inlined here and every message is built in Throw, so the common (valid) call has no
+        // string-formatting locals to set up: this runs on every Su and ChangeUser.
+        if (value is null || value.Length == 0 || value.Length > MaxLength)
+        {
+            Throw(value, parameterName, what);
+        }
+
+        var blank = true;
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                Throw(value, parameterName, what);
+            }
+
+            blank &= char.IsWhiteSpace(c);
+        }
+
+        if (blank)
+        {
+            Throw(value, parameterName, what);
+        }
+    }
+
+    /// <summary>Throws the exception that describes what is wrong with <paramref name="value"/>.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Throw(string? value, string parameterName, string what)
     {
         ArgumentNullException.ThrowIfNull(value, parameterName);
         if (string.IsNullOrWhiteSpace(value))
@@ -20,12 +52,6 @@ internal static class Names
             throw new ArgumentException($"The {what} must be at most {MaxLength} characters long; it has {value.Length}.", parameterName);
         }
 
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                throw new ArgumentException($"The {what} must not contain control characters.", parameterName);
-            }
-        }
+        throw new ArgumentException($"The {what} must not contain control characters.", parameterName);
     }
 }

@@ -190,15 +190,8 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
     /// <returns>A task that completes when every trigger has run, or faults with the first error.</returns>
     public ValueTask InvokeAsync(TContext context)
     {
-        try
-        {
-            return TriggerRunner.RunAsync(Snapshot, context, null);
-        }
-        catch (Exception ex)
-        {
-            // A trigger that throws synchronously faults the returned task, as one that throws after awaiting does.
-            return ValueTask.FromException(ex);
-        }
+        // A trigger that throws synchronously faults the returned task, as one that throws after awaiting does.
+        return TriggerRunner.RunCatchingAsync(Snapshot, context);
     }
 
     /// <summary>Enumerates a snapshot of the triggers in run order (newest first), with their names.</summary>
