@@ -230,10 +230,9 @@ public sealed partial class SessionManager
 
             // A closed session cannot receive, so it gives up its address at once; the indexes are cleared before
             // the unbind event runs, as in Prosody.
-            if (session.Resource is not null && _index.Unbind(session, session.User) is { } resource)
+            if (session.Resource is not null)
             {
-                var reason = session.ExtrasOrNull?.CloseReason;
-                await RunForSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, reason, t)).ConfigureAwait(false);
+                await UnbindOnCloseAsync(session, cancellationToken).ConfigureAwait(false);
             }
 
             await RunSessionTriggersAsync(OnDisconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken).ConfigureAwait(false);
@@ -242,6 +241,19 @@ public sealed partial class SessionManager
         {
             FinishClose(session);
         }
+    }
+
+    // A method of its own because the trigger context's lambda captures the resource and the reason: in the caller
+    // the compiler would allocate that closure at the top of the block on every disconnect, bound or not.
+    private ValueTask UnbindOnCloseAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (_index.Unbind(session, session.User) is not { } resource)
+        {
+            return default;
+        }
+
+        var reason = session.ExtrasOrNull?.CloseReason;
+        return RunForSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, reason, t));
     }
 
     private void FinishClose(Session session)
