@@ -48,40 +48,40 @@ internal static class TriggerRunner
     /// synchronously faults the returned task instead of throwing (the public <c>InvokeAsync</c> contract).
     /// </summary>
     /// <remarks>
-    /// The handler is only around the call itself and returns at once, so the loop stays as lean as the sink-free
-    /// one; wrapping the whole <see cref="RunAsync{TContext}"/> call instead cost an extra frame per run.
+    /// One handler around the whole loop, in the loop's own method. Measured against the alternatives: a handler around
+    /// each call made the loop markedly slower, a wrapper around a call to <see cref="RunAsync{TContext}"/> cost an
+    /// extra frame, and a helper that catches per trigger cost a call per trigger. Nothing the loop keeps is used by
+    /// the handler, so its locals stay in registers.
     /// </remarks>
     public static ValueTask RunCatchingAsync<TContext>(TriggerEntry<TContext>[] entries, TContext context)
     {
-        for (var i = 0; i < entries.Length; i++)
+        try
         {
-            var entry = entries[i];
-            if (entry.IsRemoved)
+            for (var i = 0; i < entries.Length; i++)
             {
-                continue;
+                var entry = entries[i];
+                if (entry.IsRemoved)
+                {
+                    continue;
+                }
+
+                var pending = entry.Handler(context);
+                if (pending.IsCompletedSuccessfully)
+                {
+                    pending.GetAwaiter().GetResult();
+                    continue;
+                }
+
+                // An async method never throws synchronously: whatever the rest of the run throws faults its task.
+                return ContinueAsync(pending, entries, i, context, null);
             }
 
-            ValueTask pending;
-            try
-            {
-                pending = entry.Handler(context);
-            }
-            catch (Exception ex)
-            {
-                return ValueTask.FromException(ex);
-            }
-
-            if (pending.IsCompletedSuccessfully)
-            {
-                pending.GetAwaiter().GetResult();
-                continue;
-            }
-
-            // An async method: whatever the rest of the run throws faults its task.
-            return ContinueAsync(pending, entries, i, context, null);
+            return default;
         }
-
-        return default;
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
     }
 
     private static ValueTask RunWithSinkAsync<TContext>(TriggerEntry<TContext>[] entries, TContext context, ITriggerErrorSink sink)
