@@ -80,8 +80,8 @@ public sealed partial class Session
     /// <summary>Gets the time the session was created, from the manager's <see cref="TimeProvider"/>.</summary>
     /// <remarks>
     /// With <see cref="TimeProvider.System"/> the manager reads the wall clock at most once per tick of
-    /// <see cref="Environment.TickCount64"/>, so the value may be up to one tick (1–4 ms on Linux, about 15.6 ms on
-    /// Windows) before the connect; any other provider is read on every connect.
+    /// <see cref="Environment.TickCount64"/>, so the value may be up to one tick (one kernel timer tick: typically 1–10 ms on
+    /// Linux, about 15.6 ms on Windows) before the connect; any other provider is read on every connect.
     /// </remarks>
     public DateTimeOffset ConnectedAt => new(_connectedAtTicks, TimeSpan.Zero);
 

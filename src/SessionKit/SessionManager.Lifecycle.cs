@@ -174,7 +174,7 @@ public sealed partial class SessionManager
     private void Publish(Session session)
     {
         _sessions.TryAdd(session.Id, session);
-        _count.Increment();
+        Interlocked.Increment(ref _count.Value);
         session.MarkRegistered();
         _metrics.Opened(session.Type);
         _logger.SessionConnected(session.Id, session.Type.Name, session.Peer, session.User.Name);
@@ -215,10 +215,12 @@ public sealed partial class SessionManager
     {
         // The caller won TryMarkClosed, so this runs exactly once per session. An async method that completes
         // synchronously allocates nothing, so a disconnect whose triggers are synchronous stays allocation-free.
+        // Counted first, before SignalClosed runs the host's Closed callbacks: shutdown passes over sessions already
+        // closed and relies on this count to wait for their close.
+        Interlocked.Increment(ref _closing.Value);
         session.SignalClosed();
         _metrics.Closed(session.Type);
         _logger.SessionDisconnected(session.Id);
-        _closing.Increment();
         var slow = OnDisconnect.Count != 0 || (session.Resource is not null && OnResourceUnbind.Count != 0);
         using var activity = slow ? SessionActivities.Start(SessionActivities.Disconnect, session) : null;
         try
@@ -270,9 +272,8 @@ public sealed partial class SessionManager
         }
 
         // The decrement is a full fence, and so is shutdown's write of _disposeState (Interlocked.Exchange): either
-        // this close sees shutdown and sums the cells, or shutdown's own sum sees this decrement.
-        _closing.Decrement();
-        if (Volatile.Read(ref _disposeState) != 0 && _closing.Read() == 0)
+        // the close that reaches zero sees shutdown and completes the drain, or shutdown's own read sees zero.
+        if (Interlocked.Decrement(ref _closing.Value) == 0 && Volatile.Read(ref _disposeState) != 0)
         {
             _closesDrained.TrySetResult();
         }
@@ -304,7 +305,7 @@ public sealed partial class SessionManager
         session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
         if (_sessions.TryRemove(new KeyValuePair<ulong, Session>(session.Id, session)))
         {
-            _count.Decrement();
+            Interlocked.Decrement(ref _count.Value);
         }
         _logger.SessionDestroyed(session.Id);
         if (offline && OnUserOffline.Count != 0)

@@ -5,14 +5,14 @@ namespace SessionKit;
 
 public sealed partial class SessionManager
 {
-    /// <summary>Gets the number of registered sessions (open or closed, not yet destroyed). O(processors), no lock: read while sessions come and go it is a snapshot that is never negative, like <c>ConcurrentDictionary.Count</c> without the locks; it is exact once they stop.</summary>
+    /// <summary>Gets the number of registered sessions (open or closed, not yet destroyed). O(1).</summary>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public int Count
     {
         get
         {
             ThrowIfDisposed();
-            return _count.Read();
+            return (int)Volatile.Read(ref _count.Value);
         }
     }
 

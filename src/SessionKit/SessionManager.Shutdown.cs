@@ -42,7 +42,7 @@ public sealed partial class SessionManager
     private async Task WaitForClosesAsync(Task<bool>[] closes)
     {
         await Task.WhenAll(closes).ConfigureAwait(false);
-        if (_closing.Read() > 0)
+        if (Volatile.Read(ref _closing.Value) > 0)
         {
             await _closesDrained.Task.ConfigureAwait(false);
         }

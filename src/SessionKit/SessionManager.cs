@@ -49,19 +49,20 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     // Cancelled when shutdown gives up waiting, so that triggers still running see their token fire.
     private readonly CancellationTokenSource _shutdownSource = new();
 
-    // Completed by the close that brings _closing to zero once shutdown has begun (see DisconnectCoreAsync).
+    // Completed by the close that brings _closing to zero once shutdown has begun (see FinishClose).
     private readonly TaskCompletionSource _closesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Every connect and disconnect writes these three. Each sits on its own cache lines (padding, or one cell per
-    // core) so that two threads churning sessions do not pass one line back and forth with each other's counters
-    // and with the fields every operation only reads (_disposeState, _sessions, the options).
+    // Connects write _lastId and _count, disconnects _count and _closing, all with Interlocked. Each sits on cache
+    // lines of its own (PaddedLong) so that two threads churning sessions do not pass one line back and forth between
+    // these counters and the fields every operation only reads (_disposeState, _sessions, the options). They stay
+    // single exact counters: shutdown must see _closing reach exactly zero, and Count must be exact.
     private PaddedLong _lastId;
 
-    // Maintained next to the dictionary so that Count is cheap and never takes the dictionary's locks.
-    private readonly StripedCounter _count = new();
+    // Maintained next to the dictionary so that Count is O(1) and never takes the dictionary's locks.
+    private PaddedLong _count;
 
     // Closes whose on_disconnect triggers are running. Shutdown waits for it to reach zero.
-    private readonly StripedCounter _closing = new();
+    private PaddedLong _closing;
 
     // 0 running, 1 shutting down (no new sessions), 2 disposed. Written with Volatile/Interlocked, read with Volatile.
     private int _disposeState;

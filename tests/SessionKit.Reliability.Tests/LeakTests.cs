@@ -207,11 +207,13 @@ public sealed class LeakTests(ITestOutputHelper output)
     /// AsyncTestSyncContext so does the WaitAsync timeout). That thread hands us our continuation and only then clears its
     /// finished state machines, which still hold the session in their hoisted fields. The runtime clears them after our
     /// continuation is released, and no code of ours runs after that, so no gate can order it. Instead, collect and yield
-    /// until the session is gone. There is no sleep or clock: a real leak stays alive through every attempt and fails.
+    /// until the session is gone, up to a bound. There is no sleep or clock: a real leak stays alive through every attempt and fails.
     /// </remarks>
     private static async Task<bool> CollectAsync(WeakReference weak)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        // A bound, not a timeout: a collected session returns on the first pass or two, so a generous bound costs
+        // nothing, and only a real leak runs through all of it.
+        for (var attempt = 0; attempt < 1_000; attempt++)
         {
             FullCollection();
             if (!weak.IsAlive)

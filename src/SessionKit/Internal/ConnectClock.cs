@@ -2,7 +2,7 @@ namespace SessionKit.Internal;
 
 /// <summary>
 /// Where <see cref="Session.ConnectedAt"/> comes from. With <see cref="TimeProvider.System"/> the wall clock is read
-/// at most once per tick of <see cref="Environment.TickCount64"/> (1–4 ms on Linux, about 15.6 ms on Windows); with any
+/// at most once per tick of <see cref="Environment.TickCount64"/> (one kernel timer tick: typically 1–10 ms on Linux, about 15.6 ms on Windows); with any
 /// other provider every read goes to the provider.
 /// </summary>
 /// <remarks>

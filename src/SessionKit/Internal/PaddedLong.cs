@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace SessionKit.Internal;
 
 /// <summary>
-/// A <see cref="long"/> with a cache line of padding on each side, for a field that every operation writes with
-/// <see cref="Interlocked"/> (the last session id) so that its line does not also carry fields every operation reads.
+/// A <see cref="long"/> with a cache line of padding on each side, for a counter that every connect or disconnect
+/// writes with <see cref="Interlocked"/>, so that its line carries neither another counter nor fields every operation
+/// only reads.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct PaddedLong
