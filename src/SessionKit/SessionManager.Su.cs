@@ -121,9 +121,7 @@ public sealed partial class SessionManager
 
         // The caller check comes first so that a refused caller cannot learn which user names exist. The refusals
         // are built in a separate method so that this path (every Su) sets up no string-formatting locals.
-        var allowed = _adminOnlySwitch
-            ? SwitchUserRequest.IsAdminOnlyAllowed(caller, target)
-            : _switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind));
+        var allowed = _switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind));
         if (!allowed || target is null || !mayConnect)
         {
             RefuseSwitch(session, caller, targetName, target, kind, allowed);

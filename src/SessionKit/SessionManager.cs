@@ -38,9 +38,6 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly SessionUser _admin;
     private readonly SessionUser _guest;
     private readonly Func<SwitchUserRequest, bool> _switchUserPolicy;
-
-    // True when no SwitchUserPolicy was configured: Su then applies AdminOnly inline, without the delegate call.
-    private readonly bool _adminOnlySwitch;
     private readonly ResourceConflictPolicy _conflictPolicy;
     private readonly Func<SessionUser, int>? _maxSessionsPerUser;
     private readonly SessionLimitPolicy _limitPolicy;
@@ -86,7 +83,6 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _closeTimeout = options.CloseTimeout;
         _authenticationTimeout = options.AuthenticationTimeout;
         _switchUserPolicy = options.SwitchUserPolicy ?? SwitchUserRequest.AdminOnly;
-        _adminOnlySwitch = options.SwitchUserPolicy is null;
         _conflictPolicy = options.ResourceConflictPolicy;
         _maxSessionsPerUser = options.MaxSessionsPerUser;
         _limitPolicy = options.SessionLimitPolicy;

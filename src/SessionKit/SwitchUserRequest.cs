@@ -36,9 +36,6 @@ public readonly struct SwitchUserRequest
     /// <summary>The default rule: an effective admin may switch to anyone; anyone may "switch" to themselves.</summary>
     /// <param name="request">The request.</param>
     /// <returns><see langword="true"/> when the switch is allowed.</returns>
-    public static bool AdminOnly(SwitchUserRequest request) => IsAdminOnlyAllowed(request.Caller, request.Target);
-
-    /// <summary>The rule of <see cref="AdminOnly(SwitchUserRequest)"/> on its two inputs, for the manager's inline path.</summary>
-    internal static bool IsAdminOnlyAllowed(SessionUser caller, SessionUser? target) =>
-        caller.Id == SessionUser.Admin.Id || (target is not null && target.Id == caller.Id);
+    public static bool AdminOnly(SwitchUserRequest request) =>
+        request.Caller.Id == SessionUser.Admin.Id || (request.Target is not null && request.Target.Id == request.Caller.Id);
 }
