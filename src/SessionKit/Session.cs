@@ -26,6 +26,10 @@ public sealed partial class Session
     // Set once the session is in the registry. A session connecting with a pre-authenticated user joins the user
     // index a moment earlier; until then the index hides it.
     private volatile bool _registered;
+
+    // True while on_disconnect runs, for shutdown's report of sessions still closing. Here rather than in
+    // SessionExtras because every disconnect with triggers sets it (a bool fits the padding after the int fields).
+    private volatile bool _disconnectRunning;
     private SessionType _type;
     private SessionStorage? _storage;
     private CancellationTokenSource? _closedSource;
@@ -156,6 +160,13 @@ public sealed partial class Session
     internal bool IsDestroyed => Volatile.Read(ref _destroyed) != 0;
 
     internal bool IsRegistered => _registered;
+
+    /// <summary>Gets or sets a value indicating whether the session's <c>on_disconnect</c> triggers are running.</summary>
+    internal bool DisconnectRunning
+    {
+        get => _disconnectRunning;
+        set => _disconnectRunning = value;
+    }
 
     /// <summary>Gets the rarely used per-session state, created on first use.</summary>
     internal SessionExtras Extras

@@ -99,13 +99,13 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public void ChangeUser(string user)
     {
-        Names.Validate(user, nameof(user));
+        var found = FindSwitchTarget(user, nameof(user), out var mayConnect);
         ThrowIfDisposed();
         var context = Ambient;
         var session = context?.Holder?.Session ?? throw new InvalidOperationException(
             "ChangeUser needs a current session: call it inside a request scope (Enter) or a session trigger.");
         ThrowIfClosed(session);
-        var target = AuthorizeSwitch(context, session, user, SwitchUserKind.ChangeUser);
+        var target = AuthorizeSwitch(context, session, user, found, mayConnect, SwitchUserKind.ChangeUser);
         Detach(PublishAsync(ChangeSessionUser(session, target), CancellationToken.None));
     }
 

@@ -106,7 +106,29 @@ public sealed partial class SessionManager
             : RunConnectTriggersAsync(session, cancellationToken);
     }
 
-    private async ValueTask<Session> ConnectWithTriggersAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
+    private ValueTask<Session> ConnectWithTriggersAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
+    {
+        // With a listener, the span must start inside an async method: started here, it would stay Activity.Current
+        // in the caller's flow after the connect returned.
+        if (SessionActivities.Source.HasListeners())
+        {
+            return ConnectTracedAsync(type, peer, host, connection, cancellationToken);
+        }
+
+        // Not traced: no async method unless a trigger goes async or refuses. Two nested state machines (this
+        // method's and RunConnectTriggersAsync's) cost more than the three triggers of the benchmark.
+        var session = RegisterNew(type, peer, host, connection);
+        var pending = StartConnectTriggers(session, cancellationToken);
+        if (pending.IsCompletedSuccessfully && Volatile.Read(ref _disposeState) == 0)
+        {
+            pending.GetAwaiter().GetResult();
+            return new ValueTask<Session>(session);
+        }
+
+        return FinishConnectTriggersAsync(pending, session);
+    }
+
+    private async ValueTask<Session> ConnectTracedAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
     {
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
         var session = RegisterNew(type, peer, host, connection);
@@ -180,11 +202,28 @@ public sealed partial class SessionManager
         _logger.SessionConnected(session.Id, session.Type.Name, session.Peer, session.User.Name);
     }
 
-    private async ValueTask<Session> RunConnectTriggersAsync(Session session, CancellationToken cancellationToken)
+    private ValueTask<Session> RunConnectTriggersAsync(Session session, CancellationToken cancellationToken) =>
+        FinishConnectTriggersAsync(StartConnectTriggers(session, cancellationToken), session);
+
+    /// <summary>Starts <c>on_connect</c>; a trigger that throws synchronously faults the returned task, so that the refusal below handles both alike.</summary>
+    private ValueTask StartConnectTriggers(Session session, CancellationToken cancellationToken)
     {
         try
         {
-            await RunSessionTriggersAsync(OnConnect, session, TriggerListNames.Connect, continueOnError: false, cancellationToken).ConfigureAwait(false);
+            return RunSessionTriggersAsync(OnConnect, session, TriggerListNames.Connect, continueOnError: false, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+    }
+
+    /// <summary>Waits for <c>on_connect</c>: an error refuses the connection (the session is closed, then the error propagates); shutdown during the run closes it too.</summary>
+    private async ValueTask<Session> FinishConnectTriggersAsync(ValueTask pending, Session session)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -227,7 +266,7 @@ public sealed partial class SessionManager
         {
             if (slow)
             {
-                session.Extras.DisconnectRunning = true;
+                session.DisconnectRunning = true;
             }
 
             // A closed session cannot receive, so it gives up its address at once; the indexes are cleared before
@@ -260,10 +299,7 @@ public sealed partial class SessionManager
 
     private void FinishClose(Session session)
     {
-        if (session.ExtrasOrNull is { } extras)
-        {
-            extras.DisconnectRunning = false;
-        }
+        session.DisconnectRunning = false;
 
         // The connection's own reference goes last: destroy waits for both on_disconnect and in-flight requests.
         if (session.Release())

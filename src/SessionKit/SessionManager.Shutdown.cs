@@ -23,7 +23,7 @@ public sealed partial class SessionManager
             }
             catch (TimeoutException)
             {
-                var stuck = _sessions.Values.Where(s => s.ExtrasOrNull?.DisconnectRunning == true || !s.IsClosed).Select(s => s.Id).Order().ToArray();
+                var stuck = _sessions.Values.Where(s => s.DisconnectRunning || !s.IsClosed).Select(s => s.Id).Order().ToArray();
                 _logger.ShutdownTimedOut(_shutdownTimeout, stuck.Length, string.Join(", ", stuck.Select(id => id.ToString(CultureInfo.InvariantCulture))));
             }
         }

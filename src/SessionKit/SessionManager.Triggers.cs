@@ -97,6 +97,12 @@ public sealed partial class SessionManager
         Func<Session?, CancellationToken, TContext> makeContext)
     {
         var token = TriggerToken(cancellationToken, out var linked);
+        if (linked is null)
+        {
+            // The common case (the caller's token cannot be cancelled): nothing to dispose, so no handler either.
+            return RunTriggersAsync(entries, ambient, session, listName, sink, token, makeContext);
+        }
+
         ValueTask pending;
         try
         {
@@ -104,7 +110,7 @@ public sealed partial class SessionManager
         }
         catch
         {
-            linked?.Dispose();
+            linked.Dispose();
             throw;
         }
 
@@ -143,11 +149,9 @@ public sealed partial class SessionManager
         finally
         {
             // Always restored, even when the run did not set it: a trigger that enters a scope and never leaves it
-            // must not leak that scope into the caller (the async path below is contained by its own method).
-            if (!ReferenceEquals(_ambient.Value, previous))
-            {
-                _ambient.Value = previous;
-            }
+            // must not leak that scope into the caller (the async path below is contained by its own method). The
+            // setter itself returns early when the value is unchanged, so no read is needed first.
+            _ambient.Value = previous;
         }
 
         if (pending.IsCompletedSuccessfully)
@@ -208,13 +212,8 @@ public sealed partial class SessionManager
         return linked.Token;
     }
 
-    private static ValueTask Finish(ValueTask pending, CancellationTokenSource? linked)
+    private static ValueTask Finish(ValueTask pending, CancellationTokenSource linked)
     {
-        if (linked is null)
-        {
-            return pending;
-        }
-
         if (pending.IsCompleted)
         {
             linked.Dispose();

@@ -43,6 +43,10 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     private readonly SessionLimitPolicy _limitPolicy;
     private readonly Dictionary<string, TriggerErrorSink> _sinks;
 
+    // on_disconnect's sink, held apart from _sinks: every disconnect with triggers needs it, and a string-keyed
+    // lookup cost as much as running a trigger.
+    private readonly TriggerErrorSink _disconnectSink;
+
     // Cancelled when shutdown gives up waiting, so that triggers still running see their token fire.
     private readonly CancellationTokenSource _shutdownSource = new();
 
@@ -82,7 +86,9 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _closeTimeout = options.CloseTimeout;
         _authenticationTimeout = options.AuthenticationTimeout;
-        _switchUserPolicy = options.SwitchUserPolicy ?? SwitchUserRequest.AdminOnly;
+        // The default as a lambda, not a method group: a delegate over a static method calls through a shuffle
+        // thunk, which cost Su about 3 ns (a tenth of the AsyncLocal write it is measured against).
+        _switchUserPolicy = options.SwitchUserPolicy ?? (static request => SwitchUserRequest.AdminOnly(request));
         _conflictPolicy = options.ResourceConflictPolicy;
         _maxSessionsPerUser = options.MaxSessionsPerUser;
         _limitPolicy = options.SessionLimitPolicy;
@@ -97,6 +103,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
 
         _backgroundUser = background;
         _sinks = TriggerListNames.All.ToDictionary(name => name, name => new TriggerErrorSink(_logger, name), StringComparer.Ordinal);
+        _disconnectSink = _sinks[TriggerListNames.Disconnect];
     }
 
     /// <summary>Gets the <c>on_connect</c> triggers: run right after a session is registered, newest first; the first error refuses the connection.</summary>
@@ -137,7 +144,9 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     /// <summary>Disposes the manager synchronously; see <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private TriggerErrorSink SinkFor(string listName) => _sinks[listName];
+    // The list names are the constants of TriggerListNames, so a reference comparison finds on_disconnect's.
+    private TriggerErrorSink SinkFor(string listName) =>
+        ReferenceEquals(listName, TriggerListNames.Disconnect) ? _disconnectSink : _sinks[listName];
 
     private void ThrowIfDisposed()
     {

@@ -373,4 +373,56 @@ public sealed class SessionManagerSuTests
         sessions.EffectiveUser.Should().Be("tester");
         sessions.Euid.Should().Be(_tester.Id);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("tes\u0001ter")]
+    public void Su_BadName_ThrowsArgumentException_WhicheverDirectory_AndNeverAsksACustomDirectory(string name)
+    {
+        // The embedded directory is asked first (every name it holds is valid, so a name it finds needs no check);
+        // any other directory is asked only about valid names.
+        var recording = new RecordingDirectory(_users);
+        using var custom = new SessionManager(users: recording);
+        using var embedded = new SessionManager();
+
+        foreach (var sessions in new[] { custom, embedded })
+        {
+            var act = () => sessions.Su(name);
+
+            act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("user");
+            sessions.EffectiveUser.Should().Be("admin", "a refused Su changes nothing");
+        }
+
+        recording.Asked.Should().NotContain(name);
+    }
+
+    [Fact]
+    public void Su_EmbeddedDirectory_KnownNameSwitches_UnknownNameIsNotFound()
+    {
+        var users = new InMemoryUserDirectory();
+        users.AddUser("carol", "pw");
+        using var sessions = new SessionManager(users: users);
+
+        sessions.Su("carol", () => sessions.EffectiveUser).Should().Be("carol");
+        FluentActions.Invoking(() => sessions.Su("nobody")).Should().Throw<UserNotFoundException>();
+        sessions.EffectiveUser.Should().Be("admin");
+    }
+
+    /// <summary>Forwards to another directory and records every name it was asked to find.</summary>
+    private sealed class RecordingDirectory(IUserDirectory inner) : IUserDirectory
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Asked { get; } = new();
+
+        public bool TryFindUser(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionUser? user)
+        {
+            Asked.Enqueue(name);
+            return inner.TryFindUser(name, out user);
+        }
+
+        public ValueTask<SessionUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken = default) =>
+            inner.VerifyAsync(name, password, cancellationToken);
+
+        public bool MayConnect(SessionUser user) => inner.MayConnect(user);
+    }
 }

@@ -10,7 +10,7 @@ internal static class Names
     public const int MaxLength = 256;
 
     /// <summary>Throws when <paramref name="value"/> is not a usable name; the exception names <paramref name="parameterName"/>.</summary>
-    public static void Validate(string? value, string parameterName, string what = "user name")
+    public static void Validate([NotNull] string? value, string parameterName, string what = "user name")
     {
         // The checks are inlined here and every message is built in Throw, so the common (valid) call has no
         // string-formatting locals to set up: this runs on every Su and ChangeUser.

@@ -16,7 +16,4 @@ internal sealed class SessionExtras
 
     /// <summary>Gets or sets the timer that closes the session if it stays unauthenticated too long.</summary>
     public ITimer? AuthenticationTimer { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether the session's on_disconnect triggers are running.</summary>
-    public volatile bool DisconnectRunning;
 }

@@ -58,6 +58,42 @@ public sealed class TracingTests : IDisposable
     }
 
     [Fact]
+    public async Task Connect_WithOnConnectTriggers_RunsThemInsideTheConnectSpan()
+    {
+        await using var manager = new SessionManager(users: _users);
+        Activity? seenByTrigger = null;
+        manager.OnConnect.Add(context =>
+        {
+            seenByTrigger = Activity.Current;
+            return default;
+        });
+
+        var session = await manager.ConnectAsync(SessionType.Binary);
+
+        var span = _stopped.Should().ContainSingle(a => a.OperationName == "sessionkit.connect").Which;
+        span.GetTagItem("sessionkit.session.id").Should().Be(session.Id);
+        span.Status.Should().Be(ActivityStatusCode.Unset);
+        seenByTrigger.Should().BeSameAs(span, "the triggers run inside the connect span");
+        Activity.Current.Should().BeSameAs(_root, "the span ends with the connect and does not leak into the caller");
+    }
+
+    [Fact]
+    public async Task Connect_RefusedByOnConnect_EndsTheConnectSpanWithErrorStatus()
+    {
+        await using var manager = new SessionManager(users: _users);
+        var boom = new InvalidOperationException("refused");
+        manager.OnConnect.Add(_ => throw boom);
+
+        var act = async () => await manager.ConnectAsync(SessionType.Binary);
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
+        var span = _stopped.Should().ContainSingle(a => a.OperationName == "sessionkit.connect").Which;
+        span.Status.Should().Be(ActivityStatusCode.Error);
+        manager.Count.Should().Be(0);
+        Activity.Current.Should().BeSameAs(_root);
+    }
+
+    [Fact]
     public async Task Authenticate_StartsASessionkitAuthenticateSpan_ErrorStatusOnBadCredentials()
     {
         await using var manager = new SessionManager(users: _users);

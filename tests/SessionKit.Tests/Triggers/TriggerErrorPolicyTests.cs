@@ -47,6 +47,40 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnConnectError_ThrownSynchronously_FaultsTheReturnedTask_NeverThrowsFromTheCall()
+    {
+        var boom = new InvalidOperationException("sync boom");
+        Manager.OnConnect.Add(_ => throw boom);
+        Manager.OnDisconnect.Add(_host.SessionTrigger("D"));
+
+        ValueTask<Session> pending = default;
+        FluentActions.Invoking(() => pending = Manager.ConnectAsync(SessionType.Binary)).Should().NotThrow();
+
+        pending.IsFaulted.Should().BeTrue("the refusal (close and on_disconnect) is synchronous here too, and its error is the task's");
+        var act = async () => await pending;
+        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
+        _host.Ran.Should().Equal("D");
+        Manager.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void OnConnect_SynchronousTriggers_ConnectCompletesSynchronously_InsideTheSessionAsCurrent()
+    {
+        var seen = new List<ulong>();
+        Manager.OnConnect.Add(context =>
+        {
+            seen.Add(Manager.Id);
+            return default;
+        });
+
+        var pending = Manager.ConnectAsync(SessionType.Binary);
+
+        pending.IsCompletedSuccessfully.Should().BeTrue("no trigger went async, so no await was needed");
+        seen.Should().Equal(pending.Result.Id);
+        Manager.Current.Should().BeNull("the trigger's ambient session does not leak into the caller");
+    }
+
+    [Fact]
     public async Task OnConnectError_AfterAnAwait_BehavesTheSame()
     {
         var boom = new InvalidOperationException("late boom");
