@@ -99,12 +99,22 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public void ChangeUser(string user)
     {
-        var found = FindSwitchTarget(user, nameof(user), out var mayConnect);
+        var found = FindEmbedded(user, out var mayConnect);
+        if (found is null)
+        {
+            Names.Validate(user, nameof(user));
+        }
+
         ThrowIfDisposed();
         var context = Ambient;
         var session = context?.Holder?.Session ?? throw new InvalidOperationException(
             "ChangeUser needs a current session: call it inside a request scope (Enter) or a session trigger.");
         ThrowIfClosed(session);
+        if (found is null && _users is not InMemoryUserDirectory)
+        {
+            FindInDirectory(user, out found, out mayConnect);
+        }
+
         var target = AuthorizeSwitch(context, session, user, found, mayConnect, SwitchUserKind.ChangeUser);
         Detach(PublishAsync(ChangeSessionUser(session, target), CancellationToken.None));
     }

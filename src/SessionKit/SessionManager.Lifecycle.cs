@@ -109,16 +109,21 @@ public sealed partial class SessionManager
     private ValueTask<Session> ConnectWithTriggersAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
     {
         // With a listener, the span must start inside an async method: started here, it would stay Activity.Current
-        // in the caller's flow after the connect returned.
-        if (SessionActivities.Source.HasListeners())
+        // in the caller's flow after the connect returned. With the flow suppressed there is no context to restore.
+        var callerContext = ExecutionContext.Capture();
+        if (callerContext is null || SessionActivities.Source.HasListeners())
         {
             return ConnectTracedAsync(type, peer, host, connection, cancellationToken);
         }
 
         // Not traced: no async method unless a trigger goes async or refuses. Two nested state machines (this
-        // method's and RunConnectTriggersAsync's) cost more than the three triggers of the benchmark.
+        // method's and RunConnectTriggersAsync's) cost more than the three triggers of the benchmark. What an async
+        // method would do for free is done by hand: whatever the triggers' synchronous part set in the
+        // ExecutionContext (an AsyncLocal, an Activity) is dropped, so nothing leaks into the caller. A trigger
+        // that went async keeps its own context.
         var session = RegisterNew(type, peer, host, connection);
         var pending = StartConnectTriggers(session, cancellationToken);
+        ExecutionContext.Restore(callerContext);
         if (pending.IsCompletedSuccessfully && Volatile.Read(ref _disposeState) == 0)
         {
             pending.GetAwaiter().GetResult();

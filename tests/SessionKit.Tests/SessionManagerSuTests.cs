@@ -409,6 +409,31 @@ public sealed class SessionManagerSuTests
         sessions.EffectiveUser.Should().Be("admin");
     }
 
+    [Fact]
+    public async Task Su_AndChangeUser_AskACustomDirectoryOnlyAfterTheirOwnChecks()
+    {
+        var recording = new RecordingDirectory(_users);
+        var sessions = new SessionManager(users: recording);
+
+        // Outside any session, ChangeUser refuses before any lookup.
+        FluentActions.Invoking(() => sessions.ChangeUser("tester")).Should().Throw<InvalidOperationException>();
+
+        // In a closed session (a request still running), likewise.
+        var session = await sessions.ConnectAsync(SessionType.Binary);
+        using (sessions.Enter(session))
+        {
+            await sessions.DisconnectAsync(session);
+            FluentActions.Invoking(() => sessions.ChangeUser("tester")).Should().Throw<SessionClosedException>();
+        }
+
+        // Once disposed, neither asks.
+        await sessions.DisposeAsync();
+        FluentActions.Invoking(() => sessions.Su("tester")).Should().Throw<ObjectDisposedException>();
+        FluentActions.Invoking(() => sessions.ChangeUser("tester")).Should().Throw<ObjectDisposedException>();
+
+        recording.Asked.Should().NotContain("tester");
+    }
+
     /// <summary>Forwards to another directory and records every name it was asked to find.</summary>
     private sealed class RecordingDirectory(IUserDirectory inner) : IUserDirectory
     {

@@ -9,6 +9,7 @@ namespace SessionKit.Tests.Diagnostics;
 /// The spans of the <c>SessionKit</c> ActivitySource. The source is process-wide, so every test runs under its own
 /// root activity and keeps only the spans of its trace: tests of other classes running in parallel never interfere.
 /// </summary>
+[Collection(TracingCollection.Name)]
 public sealed class TracingTests : IDisposable
 {
     private readonly ConcurrentQueue<Activity> _stopped = new();

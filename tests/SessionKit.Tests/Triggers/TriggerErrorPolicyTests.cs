@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace SessionKit.Tests.Triggers;
 
 /// <summary>
@@ -46,38 +48,89 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         _host.LogsWithEvent(ConnectRefusedEventId).Should().ContainSingle().Which.Exception.Should().BeSameAs(boom);
     }
 
-    [Fact]
-    public async Task OnConnectError_ThrownSynchronously_FaultsTheReturnedTask_NeverThrowsFromTheCall()
+    // Both settings: with logging on, the triggers run inside an async method (for the log scope); with it off, a
+    // connect whose triggers finish synchronously runs no async method at all, and these tests guard that path.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OnConnectError_ThrownSynchronously_FaultsTheReturnedTask_NeverThrowsFromTheCall(bool logging)
     {
+        await using var host = new TriggerTestHost(logging);
         var boom = new InvalidOperationException("sync boom");
-        Manager.OnConnect.Add(_ => throw boom);
-        Manager.OnDisconnect.Add(_host.SessionTrigger("D"));
+        host.Manager.OnConnect.Add(_ => throw boom);
+        host.Manager.OnDisconnect.Add(host.SessionTrigger("D"));
 
         ValueTask<Session> pending = default;
-        FluentActions.Invoking(() => pending = Manager.ConnectAsync(SessionType.Binary)).Should().NotThrow();
+        FluentActions.Invoking(() => pending = host.Manager.ConnectAsync(SessionType.Binary)).Should().NotThrow();
 
         pending.IsFaulted.Should().BeTrue("the refusal (close and on_disconnect) is synchronous here too, and its error is the task's");
         var act = async () => await pending;
         (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
-        _host.Ran.Should().Equal("D");
-        Manager.Count.Should().Be(0);
+        host.Ran.Should().Equal("D");
+        host.Manager.Count.Should().Be(0);
     }
 
-    [Fact]
-    public void OnConnect_SynchronousTriggers_ConnectCompletesSynchronously_InsideTheSessionAsCurrent()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OnConnect_SynchronousTriggers_CompleteTheConnectSynchronously_WithTheSessionCurrent(bool logging)
     {
+        await using var host = new TriggerTestHost(logging);
         var seen = new List<ulong>();
-        Manager.OnConnect.Add(context =>
+        host.Manager.OnConnect.Add(context =>
         {
-            seen.Add(Manager.Id);
+            seen.Add(host.Manager.Id);
             return default;
         });
 
-        var pending = Manager.ConnectAsync(SessionType.Binary);
+        var pending = host.Manager.ConnectAsync(SessionType.Binary);
 
         pending.IsCompletedSuccessfully.Should().BeTrue("no trigger went async, so no await was needed");
         seen.Should().Equal(pending.Result.Id);
-        Manager.Current.Should().BeNull("the trigger's ambient session does not leak into the caller");
+        host.Manager.Current.Should().BeNull("the trigger's ambient session does not leak into the caller");
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task OnConnect_WhatASynchronousTriggerSetsInTheExecutionContext_NeverLeaksIntoTheCaller(bool logging, bool refuse)
+    {
+        await using var host = new TriggerTestHost(logging);
+        using var source = new ActivitySource("SessionKit.Tests.Leak." + Guid.NewGuid().ToString("N"));
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => ReferenceEquals(s, source),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var local = new AsyncLocal<string?>();
+        var before = Activity.Current;
+        Activity? started = null;
+        host.Manager.OnConnect.Add(_ =>
+        {
+            local.Value = "set by the trigger";
+            started = source.StartActivity("trigger-span");
+            return refuse ? throw new InvalidOperationException("refused") : default;
+        });
+
+        // Called here, not inside an async lambda: an async method would itself contain whatever the call leaked.
+        var pending = host.Manager.ConnectAsync(SessionType.Binary);
+
+        started.Should().NotBeNull("the trigger ran and its source has a listener");
+        local.Value.Should().BeNull("an AsyncLocal the trigger set stays in the trigger's context");
+        Activity.Current.Should().BeSameAs(before, "a span the trigger started does not become the caller's");
+        host.Manager.Current.Should().BeNull();
+        var act = async () => await pending;
+        if (refuse)
+        {
+            await act.Should().ThrowAsync<InvalidOperationException>();
+        }
+        else
+        {
+            await act.Should().NotThrowAsync();
+        }
     }
 
     [Fact]
