@@ -101,9 +101,11 @@ public sealed partial class SessionManager
             activity?.SetTag("sessionkit.session.id", session.Id);
         }
 
+        // Shutdown began meanwhile: close the session and refuse. No trigger runs (there were none when this connect
+        // looked), so nothing runs in the caller's flow here.
         return Volatile.Read(ref _disposeState) == 0
             ? new ValueTask<Session>(session)
-            : RunConnectTriggersAsync(session, cancellationToken);
+            : FinishConnectTriggersAsync(default, session);
     }
 
     private ValueTask<Session> ConnectWithTriggersAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
@@ -118,12 +120,18 @@ public sealed partial class SessionManager
 
         // Not traced: no async method unless a trigger goes async or refuses. Two nested state machines (this
         // method's and RunConnectTriggersAsync's) cost more than the three triggers of the benchmark. What an async
-        // method would do for free is done by hand: whatever the triggers' synchronous part set in the
-        // ExecutionContext (an AsyncLocal, an Activity) is dropped, so nothing leaks into the caller. A trigger
-        // that went async keeps its own context.
+        // method's builder does on return is done by hand: whatever the triggers' synchronous part set in the
+        // ExecutionContext (an AsyncLocal, an Activity) or as the SynchronizationContext is dropped, so nothing
+        // leaks into the caller. A trigger that went async keeps its own context.
+        var callerSynchronizationContext = SynchronizationContext.Current;
         var session = RegisterNew(type, peer, host, connection);
         var pending = StartConnectTriggers(session, cancellationToken);
         ExecutionContext.Restore(callerContext);
+        if (SynchronizationContext.Current != callerSynchronizationContext)
+        {
+            SynchronizationContext.SetSynchronizationContext(callerSynchronizationContext);
+        }
+
         if (pending.IsCompletedSuccessfully && Volatile.Read(ref _disposeState) == 0)
         {
             pending.GetAwaiter().GetResult();

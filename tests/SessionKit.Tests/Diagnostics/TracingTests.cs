@@ -7,7 +7,9 @@ namespace SessionKit.Tests.Diagnostics;
 
 /// <summary>
 /// The spans of the <c>SessionKit</c> ActivitySource. The source is process-wide, so every test runs under its own
-/// root activity and keeps only the spans of its trace: tests of other classes running in parallel never interfere.
+/// root activity and keeps only the spans of its trace: spans from background work that other tests left running
+/// never interfere. The class runs alone (<see cref="TracingCollection"/>) so that its listener cannot move other
+/// tests onto the traced path.
 /// </summary>
 [Collection(TracingCollection.Name)]
 public sealed class TracingTests : IDisposable

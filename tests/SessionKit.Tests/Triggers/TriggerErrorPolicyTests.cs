@@ -107,11 +107,13 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         ActivitySource.AddActivityListener(listener);
         var local = new AsyncLocal<string?>();
         var before = Activity.Current;
+        var synchronizationContext = SynchronizationContext.Current;
         Activity? started = null;
         host.Manager.OnConnect.Add(_ =>
         {
             local.Value = "set by the trigger";
             started = source.StartActivity("trigger-span");
+            SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
             return refuse ? throw new InvalidOperationException("refused") : default;
         });
 
@@ -121,6 +123,7 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         started.Should().NotBeNull("the trigger ran and its source has a listener");
         local.Value.Should().BeNull("an AsyncLocal the trigger set stays in the trigger's context");
         Activity.Current.Should().BeSameAs(before, "a span the trigger started does not become the caller's");
+        SynchronizationContext.Current.Should().BeSameAs(synchronizationContext, "nor does a SynchronizationContext it set");
         host.Manager.Current.Should().BeNull();
         var act = async () => await pending;
         if (refuse)
