@@ -133,7 +133,7 @@ public sealed partial class SessionManager
         return null;
     }
 
-    /// <summary>Asks a directory other than the embedded one for a (valid) name, after the caller's own checks, as before any lookup.</summary>
+    /// <summary>Asks a directory other than the embedded one about a name already validated; callers ask only once their own checks passed.</summary>
     private void FindInDirectory(string name, out SessionUser? target, out bool mayConnect)
     {
         _users.TryFindUser(name, out target);
