@@ -103,29 +103,43 @@ public sealed class AuthConformanceTests(TarantoolFixture tarantool) : IClassFix
     }
 
     [Fact]
-    public async Task Guest_WithAnEmptyPassword_RunsOnAuth_WithoutCredentials_DoesNot_OnBoth()
+    public async Task Case63_GuestAndANonGuestUser_WithAnEmptyPassword_RunOnAuth_WithoutCredentials_DoesNot_OnBoth()
     {
+        // Spec §5.2 case 63: no credentials → no on_auth; guest with an empty password → on_auth('guest', true);
+        // test2, a user whose password is empty → on_auth('test2', true), and its requests run as test2.
         var tt = await tarantool.RunAsync(Scenario("""
             local c1, guest = h.connect('guest', '')
             c1:close()
             local c2, anonymous = h.connect()
             c2:close()
-            return {guest = guest, anonymous = anonymous}
+            local c3, test2 = h.connect('test2', '')
+            local me = h.call(c3, 'whoami')
+            c3:close()
+            return {guest = guest, anonymous = anonymous, test2 = test2, me = me}
             """));
 
         await (await _sk.ConnectAsync("guest", string.Empty)).CloseAsync();
         await (await _sk.ConnectAsync()).CloseAsync();
+        var test2 = await _sk.ConnectAsync("test2", string.Empty);
+        var me = test2.Request(7, m => (m.User, m.EffectiveUser));
+        await test2.CloseAsync();
 
         string[] expected =
         [
             "on_auth U s1 guest/guest binary sync=1 (guest, true)",
             "on_disconnect D s1 guest/admin binary sync=0",
             "on_disconnect D s2 guest/admin binary sync=0",
+            "on_auth U s3 guest/guest binary sync=1 (test2, true)",
+            "on_disconnect D s3 test2/admin binary sync=0",
         ];
         TriggerEvent.Describe(tt.Events).Should().Equal(expected);
         TriggerEvent.Describe(_sk.Events).Should().Equal(expected);
         tt.Text("guest", "state").Should().Be("active");
         tt.Text("anonymous", "state").Should().Be("active");
+        tt.Text("test2", "state").Should().Be("active");
+        (tt.Text("me", "user"), tt.Text("me", "euser")).Should().Be(("test2", "test2"));
+        test2.Error.Should().BeNull();
+        me.Should().Be(("test2", "test2"));
     }
 
     [Fact]

@@ -34,6 +34,11 @@ public sealed class SessionContextConformanceTests(TarantoolFixture tarantool) :
     [Fact]
     public async Task IdUserEffectiveUserTypeSync_InsideEachTriggerAndInRequests_MatchOnBoth()
     {
+        // Spec §5.2 cases 11, 14 and 57. For the sync (case 14) the SessionKit host numbers its own requests, as a real
+        // host numbers the packets of its own protocol: the test checks that each request reads the non-zero sync its
+        // host passed to Enter, not an echo of Tarantool's.
+        const ulong firstHostSync = 41;
+        const ulong secondHostSync = 42;
         var tt = await tarantool.RunAsync(Scenario("""
             local c = h.connect('alice', 'secret')
             local first = h.call(c, 'whoami')
@@ -45,8 +50,9 @@ public sealed class SessionContextConformanceTests(TarantoolFixture tarantool) :
         var ttFirst = Request(tt, "first");
         var ttSecond = Request(tt, "second");
         var client = await _sk.ConnectAsync("alice", "secret", IPEndPoint.Parse(ttFirst.Peer!));
-        var skFirst = client.Request(ttFirst.Sync, Snapshot);
-        var skSecond = client.Request(ttSecond.Sync, Snapshot);
+        var skFirst = client.Request(firstHostSync, Snapshot);
+        var skSecond = client.Request(secondHostSync, Snapshot);
+        var skBetween = _sk.Manager.Sync;
         await client.CloseAsync();
 
         string[] expected =
@@ -58,11 +64,13 @@ public sealed class SessionContextConformanceTests(TarantoolFixture tarantool) :
         TriggerEvent.Describe(tt.Events).Should().Equal(expected);
         TriggerEvent.Describe(_sk.Events).Should().Equal(expected);
 
-        // Requests run as the authenticated user with their own request-local sync, in the triggers' session.
+        // Requests run as the authenticated user, in the triggers' session, each with its own non-zero sync.
         ttFirst.Should().Be(new RequestView(tt.Events[0].SessionId, "alice", "alice", "binary", ttFirst.Sync, ttFirst.Peer));
-        skFirst.Should().Be(new RequestView(_sk.Events[0].SessionId, "alice", "alice", "binary", ttFirst.Sync, ttFirst.Peer));
+        skFirst.Should().Be(new RequestView(_sk.Events[0].SessionId, "alice", "alice", "binary", firstHostSync, ttFirst.Peer));
+        ttFirst.Sync.Should().NotBe(0UL);
         ttSecond.Sync.Should().BeGreaterThan(ttFirst.Sync);
-        skSecond.Sync.Should().Be(ttSecond.Sync);
+        skSecond.Sync.Should().Be(secondHostSync);
+        skBetween.Should().Be(0UL, "outside a request there is no sync");
         tt.Events.Select(e => e.SessionId).Should().OnlyContain(id => id == ttFirst.Id);
         _sk.Events.Select(e => e.SessionId).Should().OnlyContain(id => id == skFirst.Id);
 

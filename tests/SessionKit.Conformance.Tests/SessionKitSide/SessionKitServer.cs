@@ -6,7 +6,7 @@ namespace SessionKit.Conformance.Tests.SessionKitSide;
 
 /// <summary>
 /// The SessionKit side of a scenario: a <see cref="SessionManager"/> with the same users as server.lua (admin/adminpw,
-/// alice/secret, nosess that may not connect), triggers that record the same fields as server.lua's <c>record</c>, and
+/// alice/secret, test2 with an empty password, nosess that may not connect), triggers that record the same fields as server.lua's <c>record</c>, and
 /// a host that drives the manager the way Tarantool's IPROTO layer drives <c>box.session</c> for a net.box client.
 /// </summary>
 internal sealed class SessionKitServer : IAsyncDisposable
@@ -19,6 +19,7 @@ internal sealed class SessionKitServer : IAsyncDisposable
         var users = new InMemoryUserDirectory();
         users.SetPassword("admin", "adminpw");
         users.AddUser("alice", "secret");
+        users.AddUser("test2", string.Empty);
         users.AddUser("nosess", "secret", mayConnect: false);
         return users;
     });

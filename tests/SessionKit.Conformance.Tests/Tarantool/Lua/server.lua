@@ -16,6 +16,8 @@ box.cfg{
 box.schema.user.passwd('admin', 'adminpw')
 box.schema.user.create('alice', {password = 'secret', if_not_exists = true})
 box.schema.user.create('nosess', {password = 'secret', if_not_exists = true})
+-- A non-guest user whose password is empty (spec §5.2 case 63, auth.test's test2).
+box.schema.user.create('test2', {password = '', if_not_exists = true})
 -- nosess may not open a session (SessionKit: MayConnect false).
 box.schema.user.revoke('nosess', 'session', 'universe', nil, {if_exists = true})
 
