@@ -47,12 +47,28 @@ public sealed class AccountEventsTests : ResourceTestBase
     }
 
     [Fact] // case 57
-    public async Task UserDeletesOwnAccountWhileConnected_OwnSessionIsClosedToo()
+    public async Task UserDeletesOwnAccountWhileConnected_OwnSessionIsClosedToo_WithTheAccountDeletedError()
     {
-        var (own, connection) = await ConnectAsync("alice");
-        (await Manager.CloseUserSessionsAsync("alice", SessionCloseReason.AccountDeleted)).Should().Be(1);
-        connection.Closes.Should().Equal(SessionCloseReason.AccountDeleted);
+        // The deletion runs inside the user's own request. The own session is closed with the rest, and its client is
+        // told why. Difference: ejabberd sends `conflict` here; SessionKit follows Prosody (case 30), so an account
+        // deletion is `not-authorized` "Account deleted", whichever session asked for it.
+        var (own, ownConnection) = await ConnectAsync("alice");
+        var (other, otherConnection) = await ConnectAsync("alice");
+        int closed;
+        using (Manager.Enter(own, 9))
+        {
+            closed = await Manager.CloseUserSessionsAsync("alice", SessionCloseReason.AccountDeleted);
+            own.State.Should().Be(SessionState.Closed, "closed at once; destroyed when its request ends");
+            Manager.Sync.Should().Be(0UL, "a request of a closed session reads sync 0");
+        }
+
+        closed.Should().Be(2);
+        ownConnection.Closes.Should().Equal(SessionCloseReason.AccountDeleted);
+        otherConnection.Closes.Should().Equal(SessionCloseReason.AccountDeleted);
+        SessionCloseReason.AccountDeleted.Condition.Should().Be("not-authorized");
         own.State.Should().Be(SessionState.Destroyed);
+        other.State.Should().Be(SessionState.Destroyed);
+        Manager.IsOnline("alice").Should().BeFalse();
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
         session.State.Should().Be(SessionState.Destroyed);
     }
 
-    [Fact] // case 27, expressed with the explicit grace period
+    [Fact] // case 27: the grace period is explicit (Prosody derives it from the missing reason)
     public async Task CloseWithGracePeriod_WaitsForTheClientToHangUp_ThenDisconnectsAnyway()
     {
         var time = new ManualTimeProvider();
@@ -98,6 +98,13 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
         time.Advance(TimeSpan.FromSeconds(5));
         await closing;
         session.State.Should().Be(SessionState.Destroyed);
+
+        // With a reason and no grace period, an authenticated session is destroyed at once (no time passes).
+        var kicked = await manager.ConnectAsync(new ConnectOptions { Connection = new RecordingConnection(), User = "alice" });
+        var kick = kicked.CloseAsync(SessionCloseReason.Kicked);
+        kick.IsCompleted.Should().BeTrue();
+        await kick;
+        kicked.State.Should().Be(SessionState.Destroyed);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace SessionKit.Tests.Resources;
 
-/// <summary>xmpp-sessions.md §3 cases 5–17, 51 and 60, re-expressed for SessionKit.</summary>
+/// <summary>xmpp-sessions.md §3 cases 5–17, 51 and 60, re-expressed for SessionKit (docs/seed-cases.md maps every case).</summary>
 public sealed class ResourceBindingTests : ResourceTestBase
 {
     [Fact] // case 5
@@ -175,18 +175,46 @@ public sealed class ResourceBindingTests : ResourceTestBase
         manager.ResourcesOf("alice").Select(r => r.Key).Should().BeEquivalentTo(resources);
     }
 
-    [Fact] // case 17
+    [Fact] // case 17: the rollback leaves the user's entry as it was before the bind
     public async Task PostBindFailure_FailsInternalServerError_AndRollsBack()
     {
         Manager.OnResourceBind.Add(_ => throw new InvalidOperationException("roster load failed"));
         var (session, _) = await ConnectAsync("alice");
         var act = () => Manager.BindResourceAsync(session, "home").AsTask();
         var error = (await act.Should().ThrowAsync<ResourceBindException>()).Which;
+        error.ErrorType.Should().Be("cancel");
         error.Condition.Should().Be("internal-server-error");
         error.InnerException!.Message.Should().Be("roster load failed");
         session.Resource.Should().BeNull();
         Manager.FindResource("alice", "home").Should().BeNull();
+        Manager.ResourcesOf("alice").Should().BeEmpty("no index entry is left");
         session.State.Should().Be(SessionState.Open);
+        session.User.Name.Should().Be("alice", "back to authenticated, unbound");
+        Manager.SessionsOf("alice").Should().Equal(session);
+
+        await session.CloseAsync();
+        Manager.IsOnline("alice").Should().BeFalse("the user's entry went with its last session");
+        Manager.UserStorage("alice").Should().BeNull();
+    }
+
+    [Fact] // case 17: the user's only session closes while its post-bind step runs; the emptied user entry is removed
+    public async Task PostBindFailure_AfterTheUsersLastSessionClosed_RemovesTheEmptiedUserEntry()
+    {
+        Manager.OnResourceBind.Add(async c =>
+        {
+            await Manager.DisconnectAsync(c.Session);
+            throw new InvalidOperationException("roster load failed");
+        });
+        var (session, _) = await ConnectAsync("alice");
+        var act = () => Manager.BindResourceAsync(session, "home").AsTask();
+        (await act.Should().ThrowAsync<ResourceBindException>()).Which.Condition.Should().Be("internal-server-error");
+
+        session.State.Should().Be(SessionState.Destroyed);
+        Manager.FindResource("alice", "home").Should().BeNull();
+        Manager.ResourcesOf("alice").Should().BeEmpty();
+        Manager.SessionsOf("alice").Should().BeEmpty();
+        Manager.IsOnline("alice").Should().BeFalse();
+        Manager.UserStorage("alice").Should().BeNull("no empty user entry is left behind");
     }
 
     [Fact] // case 51
@@ -202,7 +230,7 @@ public sealed class ResourceBindingTests : ResourceTestBase
         secondConnection.Closes.Should().BeEmpty();
     }
 
-    [Fact] // case 60
+    [Fact] // case 60, one replacement at a time; the race is ConflictConcurrencyTests.Case60_...
     public async Task ResourcesOf_ListsEachResourceOnce_NewestOwnerWins()
     {
         await ConnectBoundAsync("alice", "home");
