@@ -76,6 +76,15 @@ public sealed partial class SessionManager
             throw;
         }
 
+        if (_accountWatcher is not null && !_accountWatcher.EnsureStands(session, verified))
+        {
+            // The directory removed or disabled the user while it was being verified: the session is being closed,
+            // and to the client the credentials are simply no longer valid.
+            _metrics.Authentication("failure");
+            _logger.AuthFailed(session.Id, "the user was removed or disabled meanwhile");
+            throw new AuthenticationFailedException();
+        }
+
         _metrics.Authentication("success");
         _logger.AuthSucceeded(session.Id, verified.Name);
         await PublishAsync(change, cancellationToken).ConfigureAwait(false);
@@ -116,7 +125,13 @@ public sealed partial class SessionManager
         }
 
         var target = AuthorizeSwitch(context, session, user, found, mayConnect, SwitchUserKind.ChangeUser);
-        Detach(PublishAsync(ChangeSessionUser(session, target), CancellationToken.None));
+        var change = ChangeSessionUser(session, target);
+        if (_accountWatcher is not null && !_accountWatcher.EnsureStands(session, target))
+        {
+            throw new UserNotFoundException(user);
+        }
+
+        Detach(PublishAsync(change, CancellationToken.None));
     }
 
     private static void ThrowIfClosed(Session session)

@@ -138,6 +138,13 @@ public sealed partial class SessionManager
         var change = ChangeSessionUser(session, user);
         Publish(session);
         activity?.SetTag("sessionkit.session.id", session.Id);
+        if (_accountWatcher is not null && !_accountWatcher.EnsureStands(session, user))
+        {
+            // Removed or disabled between the look-up and the registration: the session is being closed.
+            await session.CloseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw new UserNotFoundException(user.Name);
+        }
+
         await PublishAsync(change, cancellationToken).ConfigureAwait(false);
         return OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0
             ? session

@@ -130,4 +130,20 @@ public sealed partial class SessionManager
         ThrowIfDisposed();
         return _index.SharedStorageOf(user, host);
     }
+
+    /// <summary>Gets the open sessions whose session user is <paramref name="user"/> (same id and name), in no order.</summary>
+    internal List<Session> SessionsRunningAs(SessionUser user)
+    {
+        var found = new List<Session>();
+        foreach (var session in _sessions.Values)
+        {
+            var current = session.User;
+            if (!session.IsClosed && current.Id == user.Id && string.Equals(current.Name, user.Name, StringComparison.Ordinal))
+            {
+                found.Add(session);
+            }
+        }
+
+        return found;
+    }
 }

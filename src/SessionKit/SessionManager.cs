@@ -47,6 +47,9 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     // lookup cost as much as running a trigger.
     private readonly TriggerErrorSink _disconnectSink;
 
+    // Null unless the directory reports account changes and the options close sessions on some of them.
+    private readonly AccountWatcher? _accountWatcher;
+
     // Cancelled when shutdown gives up waiting, so that triggers still running see their token fire.
     private readonly CancellationTokenSource _shutdownSource = new();
 
@@ -104,6 +107,12 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _backgroundUser = background;
         _sinks = TriggerListNames.All.ToDictionary(name => name, name => new TriggerErrorSink(_logger, name), StringComparer.Ordinal);
         _disconnectSink = _sinks[TriggerListNames.Disconnect];
+
+        // Last, so that a half-built manager never subscribes (nothing would unsubscribe it).
+        if (_users is IObservableUserDirectory observable)
+        {
+            _accountWatcher = new AccountWatcher(this, observable, options.UserChangeClosePolicy, _logger);
+        }
     }
 
     /// <summary>Gets the <c>on_connect</c> triggers: run right after a session is registered, newest first; the first error refuses the connection.</summary>

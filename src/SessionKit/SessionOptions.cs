@@ -49,10 +49,26 @@ public sealed class SessionOptions
     /// <value><see cref="SessionLimitPolicy.RejectNew"/>.</value>
     public SessionLimitPolicy SessionLimitPolicy { get; set; } = SessionLimitPolicy.RejectNew;
 
+    /// <summary>
+    /// Gets or sets which account changes reported by an <see cref="IObservableUserDirectory"/> close the user's live
+    /// sessions: removal (<see cref="SessionCloseReason.AccountDeleted"/>), disabling
+    /// (<see cref="SessionCloseReason.AccountDisabled"/>) and a password change (the user's other sessions,
+    /// <see cref="SessionCloseReason.PasswordChanged"/>).
+    /// </summary>
+    /// <value><see cref="UserChangeClosePolicy.All"/>. Must be a combination of the defined flags.</value>
+    public UserChangeClosePolicy UserChangeClosePolicy { get; set; } = UserChangeClosePolicy.All;
+
     /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()
     {
+        if ((UserChangeClosePolicy & ~UserChangeClosePolicy.All) != 0)
+        {
+            throw new ArgumentException(
+                $"SessionOptions.UserChangeClosePolicy must be a combination of the defined UserChangeClosePolicy flags; it is {(int)UserChangeClosePolicy}.",
+                "options");
+        }
+
         if (ShutdownTimeout != Timeout.InfiniteTimeSpan && (ShutdownTimeout <= TimeSpan.Zero || ShutdownTimeout.TotalMilliseconds > int.MaxValue))
         {
             throw new ArgumentException(

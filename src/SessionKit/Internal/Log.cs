@@ -28,6 +28,8 @@ internal static partial class Log
     public const int SessionClosingId = 17;
     public const int SessionEvictedId = 18;
     public const int ResourceBoundId = 19;
+    public const int AccountChangeClosingId = 30;
+    public const int AccountChangeCloseFailedId = 31;
 
     [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
     public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
@@ -82,4 +84,10 @@ internal static partial class Log
 
     [LoggerMessage(ResourceBoundId, LogLevel.Debug, "Session {SessionId} bound resource {Resource}.", EventName = "ResourceBound")]
     public static partial void ResourceBound(this ILogger logger, ulong sessionId, string resource);
+
+    [LoggerMessage(AccountChangeClosingId, LogLevel.Information, "Closing session {SessionId} because its user's account changed: {Condition}.", EventName = "AccountChangeClosing")]
+    public static partial void AccountChangeClosing(this ILogger logger, ulong sessionId, string condition);
+
+    [LoggerMessage(AccountChangeCloseFailedId, LogLevel.Warning, "Closing session {SessionId} after an account change failed.", EventName = "AccountChangeCloseFailed")]
+    public static partial void AccountChangeCloseFailed(this ILogger logger, ulong sessionId, Exception exception);
 }

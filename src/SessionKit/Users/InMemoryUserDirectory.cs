@@ -13,7 +13,7 @@ namespace SessionKit;
 /// Thread-safe. New users get ids from 32 upwards, as in Tarantool. <c>guest</c> authenticates with an empty
 /// password; <c>admin</c> cannot authenticate until <see cref="SetPassword"/> gives it one.
 /// </remarks>
-public sealed class InMemoryUserDirectory : IUserDirectory
+public sealed class InMemoryUserDirectory : IObservableUserDirectory
 {
     /// <summary>The fewest PBKDF2 iterations accepted.</summary>
     public const int MinimumIterations = 100_000;
@@ -73,7 +73,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         return user;
     }
 
-    /// <summary>Sets or replaces a user's password.</summary>
+    /// <summary>Sets or replaces a user's password. A <see cref="SessionManager"/> using this directory then closes the user's other sessions (see <see cref="SessionOptions.UserChangeClosePolicy"/>).</summary>
     /// <param name="name">The user name.</param>
     /// <param name="password">The new password. Only its salted hash is kept.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
@@ -84,10 +84,11 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         Names.Validate(name, nameof(name));
         ArgumentNullException.ThrowIfNull(password);
         var hash = _hasher.Hash(password);
-        Update(name, e => e with { Hash = hash });
+        var previous = Update(name, e => e with { Hash = hash });
+        UserChanged?.Invoke(this, new UserChangedEventArgs(previous.User, UserChangeKind.PasswordChanged));
     }
 
-    /// <summary>Grants or revokes the right to hold a session.</summary>
+    /// <summary>Grants or revokes the right to hold a session. Revoking it makes a <see cref="SessionManager"/> using this directory close the user's sessions (see <see cref="SessionOptions.UserChangeClosePolicy"/>).</summary>
     /// <param name="name">The user name.</param>
     /// <param name="mayConnect">Whether the user may connect.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
@@ -95,13 +96,28 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     public void SetMayConnect(string name, bool mayConnect)
     {
         Names.Validate(name, nameof(name));
-        Update(name, e => e with { MayConnect = mayConnect });
+        var previous = Update(name, e => e with { MayConnect = mayConnect });
+        if (previous.MayConnect && !mayConnect)
+        {
+            UserChanged?.Invoke(this, new UserChangedEventArgs(previous.User, UserChangeKind.Disabled));
+        }
     }
 
-    /// <summary>Removes a user. <c>guest</c> and <c>admin</c> cannot be removed.</summary>
+    /// <inheritdoc/>
+    public event EventHandler<UserChangedEventArgs>? UserChanging;
+
+    /// <inheritdoc/>
+    public event EventHandler<UserChangedEventArgs>? UserChanged;
+
+    /// <summary>
+    /// Removes a user. <c>guest</c> and <c>admin</c> cannot be removed. A <see cref="SessionManager"/> using this
+    /// directory refuses to remove the user of the caller's current session, and closes the removed user's sessions
+    /// (see <see cref="SessionOptions.UserChangeClosePolicy"/>).
+    /// </summary>
     /// <param name="name">The user name.</param>
     /// <returns><see langword="true"/> when the user was removed; <see langword="false"/> when it did not exist.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is <c>guest</c> or <c>admin</c>, or invalid.</exception>
+    /// <exception cref="InvalidOperationException">The user is the session user or the effective user of the caller's current session (Tarantool's <c>Failed to drop user or role 'NAME': the user is active in the current session</c>); nothing changed.</exception>
     public bool RemoveUser(string name)
     {
         Names.Validate(name, nameof(name));
@@ -110,7 +126,21 @@ public sealed class InMemoryUserDirectory : IUserDirectory
             throw new ArgumentException($"The built-in user '{name}' cannot be removed.", nameof(name));
         }
 
-        return _users.TryRemove(name, out _);
+        if (!_users.TryGetValue(name, out var entry))
+        {
+            return false;
+        }
+
+        // Asked first: a manager refuses to remove the user of the caller's current session, and the directory then
+        // stays exactly as it was.
+        UserChanging?.Invoke(this, new UserChangedEventArgs(entry.User, UserChangeKind.Removed));
+        if (!_users.TryRemove(name, out var removed))
+        {
+            return false;
+        }
+
+        UserChanged?.Invoke(this, new UserChangedEventArgs(removed.User, UserChangeKind.Removed));
+        return true;
     }
 
     /// <inheritdoc/>
@@ -180,7 +210,8 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         return false;
     }
 
-    private void Update(string name, Func<Entry, Entry> change)
+    /// <summary>Applies <paramref name="change"/> atomically and returns the entry it replaced.</summary>
+    private Entry Update(string name, Func<Entry, Entry> change)
     {
         while (true)
         {
@@ -192,7 +223,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
             // Compare-and-swap on the entry so a concurrent update is never lost.
             if (_users.TryUpdate(name, change(current), current))
             {
-                return;
+                return current;
             }
         }
     }
