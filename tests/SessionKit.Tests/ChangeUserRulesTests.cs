@@ -107,6 +107,28 @@ public sealed class ChangeUserRulesTests
         }
     }
 
+    [Fact]
+    public async Task ChangeUser_InOnAuth_IsJudgedAgainstThePreAuthenticationUser_NotAdmin()
+    {
+        // on_auth runs as the pre-authentication user (no admin elevation), so a guest's on_auth cannot switch.
+        await using var m = new SessionManager(users: _users);
+        Exception? refused = null;
+        m.OnAuth.Add(_ =>
+        {
+            refused = Record.Exception(() => m.ChangeUser("admin"));
+            return default;
+        });
+        var session = await m.ConnectAsync(SessionType.Binary);
+
+        using (m.Enter(session, 1))
+        {
+            await m.AuthenticateAsync(session, "tester", "secret");
+        }
+
+        refused.Should().BeOfType<AccessDeniedException>().Which.Message.Should().Be("ChangeUser access to user 'admin' is denied for user 'guest'");
+        session.User.Should().Be(_tester, "the authentication itself went on");
+    }
+
     [Theory]
     [InlineData(1UL, "mallory")]
     [InlineData(0UL, "ghost")]
