@@ -94,8 +94,10 @@ public sealed partial class SessionManager
     /// <summary>
     /// Changes the session user of the current session for the rest of the session (Tarantool's one-argument
     /// <c>box.session.su(user)</c>). The caller must be allowed by <see cref="SessionOptions.SwitchUserPolicy"/>
-    /// (by default: an effective admin). Inside a <c>Su</c> scope the effective user stays the <c>Su</c> target until
-    /// the scope exits.
+    /// (by default: admin), judged against the flow's user without any <c>Su</c> grant: the session user in a request,
+    /// the trigger's user in a trigger (admin in <c>on_connect</c>). As in Tarantool, the effective user of the current
+    /// flow becomes <paramref name="user"/> too, for the rest of the current scope (the request, the <c>Su</c> scope or
+    /// the trigger run).
     /// </summary>
     /// <param name="user">The user name.</param>
     /// <exception cref="ArgumentNullException"><paramref name="user"/> is null.</exception>
@@ -131,7 +133,32 @@ public sealed partial class SessionManager
             throw new UserNotFoundException(user);
         }
 
+        ChangeEffectiveUserOfScope(session, context!, target);
         Detach(PublishAsync(change, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// As Tarantool's one-argument <c>box.session.su(user)</c>: the rest of the current scope runs as the new user. A
+    /// request scope follows the session user already; a <c>Su</c> scope or a trigger run has an override, which is
+    /// replaced. The scope's context is shared by everything that runs in it (the later triggers of an
+    /// <c>on_connect</c> run, tasks started inside), so it is changed in place rather than by a new ambient value,
+    /// which an async trigger could not hand back to the run.
+    /// </summary>
+    private static void ChangeEffectiveUserOfScope(Session session, AmbientContext context, SessionUser user)
+    {
+        if (context.EffectiveUser is null)
+        {
+            return;
+        }
+
+        // The trigger context of on_connect is kept on the session for later runs (on_disconnect runs as admin):
+        // once changed, it is no longer that context, so later runs build a fresh one.
+        if (session.ExtrasOrNull is { } extras && ReferenceEquals(extras.SystemContext, context))
+        {
+            extras.SystemContext = null;
+        }
+
+        context.ChangeEffectiveUser(user);
     }
 
     private static void ThrowIfClosed(Session session)

@@ -92,7 +92,7 @@ public sealed partial class SessionManager
     private static void ThrowClosed(Session session) =>
         throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; no new request can enter it.");
 
-    /// <summary>Leaves a scope: releases its request reference once and moves the ambient value past exited scopes.</summary>
+    /// <summary>Leaves a scope: releases its request reference once and moves the disposing flow's ambient value.</summary>
     internal void Exit(AmbientContext context)
     {
         if (!context.TryExit())
@@ -100,22 +100,25 @@ public sealed partial class SessionManager
             return;
         }
 
-        // Restore first, so that the destroy below never runs with this context still current. Only the flow whose
-        // current value is this context can restore it; any other disposal is out of order and is remembered so
-        // that restoring a descendant later passes over it.
-        if (ReferenceEquals(_ambient.Value, context))
+        // Restore first, so that the destroy below never runs with this context still current. Only a flow whose
+        // current context is this one restores (disposed Su scopes above it are read through, so they do not count).
+        // Any other disposal is out of order: it records the disposing flow's current context, so that restoring a
+        // scope at or under that one later passes over this one. Flows that merely carry a disposed scope are not
+        // touched: they read through a disposed Su scope and keep a disposed request's session identity.
+        var raw = _ambient.Value;
+        var top = raw;
+        while (top is not null && !ReferenceEquals(top, context) && top.IsRevoked)
         {
-            var target = context.Parent;
-            while (target is { IsSkipped: true })
-            {
-                target = target.Parent;
-            }
-
-            _ambient.Value = target;
+            top = top.Parent;
         }
-        else
+
+        if (ReferenceEquals(top, context))
         {
-            context.MarkSkipped();
+            _ambient.Value = RestoreTarget(context);
+        }
+        else if (top is not null)
+        {
+            context.MarkSkippedUnder(top);
         }
 
         if (context.HoldsRequest)
@@ -130,22 +133,74 @@ public sealed partial class SessionManager
     }
 
     /// <summary>
-    /// Gets the ambient context of this flow, passing over scopes disposed out of order or from another flow: a
-    /// disposed scope is never seen again by the flow that entered it. (A scope its own flow disposed in order is
-    /// not passed over, so a task that inherited it keeps its request until the session is destroyed.)
+    /// What a flow returns to when it leaves <paramref name="context"/>: its parent, passing over disposed Su scopes and
+    /// scopes disposed out of order under <paramref name="context"/> or a scope between the two (never one disposed out
+    /// of order in an unrelated flow: passing over a request scope would widen the flow to what was under it).
+    /// </summary>
+    private static AmbientContext? RestoreTarget(AmbientContext context)
+    {
+        var target = context.Parent;
+        while (target is not null && (target.IsRevoked || SkippedOnThePath(target, context)))
+        {
+            target = target.Parent;
+        }
+
+        return target;
+    }
+
+    /// <summary>Tells whether <paramref name="ancestor"/> was disposed out of order while a context on the path from <paramref name="from"/> up to it was current.</summary>
+    private static bool SkippedOnThePath(AmbientContext ancestor, AmbientContext from)
+    {
+        var under = ancestor.SkippedUnder;
+        if (under is null)
+        {
+            return false;
+        }
+
+        for (var c = from; c is not null && !ReferenceEquals(c, ancestor); c = c.Parent)
+        {
+            if (ReferenceEquals(c, under))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Gets the ambient context of this flow, reading through disposed Su scopes: a disposed Su scope grants nothing
+    /// to any flow, whichever flow disposed it. A disposed request scope is not read through: a flow that still
+    /// carries it keeps that session's identity (the holder pattern), never what was under it.
     /// </summary>
     private AmbientContext? Ambient
     {
         get
         {
             var context = _ambient.Value;
-            while (context is { IsSkipped: true })
+            while (context is { IsRevoked: true })
             {
                 context = context.Parent;
             }
 
             return context;
         }
+    }
+
+    /// <summary>
+    /// The context whose user a <c>ChangeUser</c> is judged against: the current one with every <c>Su</c> grant above
+    /// it set aside. That is the innermost request scope (its session user) or the trigger run (admin in
+    /// <c>on_connect</c>, the pre-authentication user in <c>on_auth</c>), never a temporary <c>Su</c> target.
+    /// </summary>
+    private static AmbientContext? WithoutSuGrants(AmbientContext? context)
+    {
+        // Request contexts have no override; trigger contexts have no parent. Every other context is a Su scope.
+        while (context is { EffectiveUser: not null, Parent: not null })
+        {
+            context = context.Parent;
+        }
+
+        return context;
     }
 
     private SessionUser SessionUserOf(AmbientContext? context) => context?.Holder?.User ?? _backgroundUser;

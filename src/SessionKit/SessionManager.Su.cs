@@ -140,15 +140,19 @@ public sealed partial class SessionManager
         mayConnect = target is not null && _users.MayConnect(target);
     }
 
-    /// <summary>Applies the caller check, then refuses an unknown target or one that may not connect.</summary>
+    /// <summary>
+    /// Applies the caller check, then refuses an unknown target, an impostor of a reserved id, or a target that may not
+    /// connect. The caller of <c>Su</c> is the flow's effective user; the caller of <c>ChangeUser</c> is the flow's user
+    /// without any <c>Su</c> grant (design.md: a temporary grant never becomes permanent).
+    /// </summary>
     private SessionUser AuthorizeSwitch(AmbientContext? context, Session? session, string targetName, SessionUser? target, bool mayConnect, SwitchUserKind kind)
     {
-        var caller = EffectiveUserOf(context);
+        var caller = EffectiveUserOf(kind == SwitchUserKind.Su ? context : WithoutSuGrants(context));
 
         // The caller check comes first so that a refused caller cannot learn which user names exist. The refusals
         // are built in a separate method so that this path (every Su) sets up no string-formatting locals.
         var allowed = _switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind));
-        if (!allowed || target is null || !mayConnect)
+        if (!allowed || target is null || !mayConnect || IsReservedIdImpostor(target))
         {
             RefuseSwitch(session, caller, targetName, target, kind, allowed);
         }
@@ -179,7 +183,30 @@ public sealed partial class SessionManager
             throw new UserNotFoundException(targetName);
         }
 
+        if (IsReservedIdImpostor(target))
+        {
+            // A directory gave a reserved id to another user: refused whoever asks, so that no policy reading ids can
+            // mistake it for guest or admin.
+            var access = kind == SwitchUserKind.Su ? "Su" : "ChangeUser";
+            var owner = target.Id == SessionUser.Guest.Id ? SessionUser.Guest.Name : SessionUser.Admin.Name;
+            FireAccessDenied(session, access, "user", targetName, caller.Name);
+            throw new AccessDeniedException(
+                access,
+                "user",
+                targetName,
+                caller.Name,
+                $"{access} access to user '{Text.Truncate(targetName)}' is denied: id {target.Id} is reserved for '{owner}'");
+        }
+
         FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
         throw SessionAccessDenied(target);
     }
+
+    /// <summary>
+    /// Tells whether <paramref name="user"/> has a reserved id (0 for guest, 1 for admin) under another name. Admin is
+    /// a user, not an id: such a user is refused as a <c>Su</c> or <c>ChangeUser</c> target.
+    /// </summary>
+    private static bool IsReservedIdImpostor(SessionUser user) =>
+        user.Id <= SessionUser.Admin.Id
+        && !string.Equals(user.Name, user.Id == SessionUser.Guest.Id ? SessionUser.Guest.Name : SessionUser.Admin.Name, StringComparison.Ordinal);
 }

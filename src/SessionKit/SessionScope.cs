@@ -8,12 +8,13 @@ namespace SessionKit;
 /// </summary>
 /// <remarks>
 /// Disposing is idempotent and thread-safe and releases the request reference exactly once. It restores the previous
-/// session, sync and effective user of the flow that disposes it; scopes may be disposed out of order, and one
-/// disposed out of order (or from a flow where it is not current) is never seen again by the flow that entered it
-/// once that flow leaves a later scope. A flow that inherited the scope without disposing it (a task started inside
-/// it, or the entering flow when a task it started disposed the scope) keeps seeing the session, like any task that
-/// outlives its request, until the session is destroyed. Disposing never throws, even after the manager was
-/// disposed. <c>default(SessionScope)</c> disposes as a no-op.
+/// session, sync and effective user of the flow that disposes it; scopes may be disposed out of order. A disposed scope
+/// never keeps granting anything to any flow, whichever flow disposed it: every flow that still carries a disposed
+/// <c>Su</c> scope (the entering flow when a task it started disposed it, a task or timer started inside it) runs as
+/// what was under it. A flow that still carries a disposed request scope holds no request (destroy is not delayed) and
+/// keeps only that session's identity, like any task that outlives its request: the session until it is destroyed,
+/// then its last user; never the background user. Disposing never throws, even after the manager was disposed.
+/// <c>default(SessionScope)</c> disposes as a no-op.
 /// </remarks>
 public readonly struct SessionScope : IDisposable
 {

@@ -5,7 +5,7 @@ public readonly struct SwitchUserRequest
 {
     /// <summary>Initializes a new instance of the <see cref="SwitchUserRequest"/> struct.</summary>
     /// <param name="session">The current session, or <see langword="null"/> outside any session.</param>
-    /// <param name="caller">The caller's effective user.</param>
+    /// <param name="caller">The caller (see <see cref="Caller"/>).</param>
     /// <param name="targetName">The user name asked for.</param>
     /// <param name="target">The user asked for, or <see langword="null"/> when no such user exists.</param>
     /// <param name="kind">Which call asks.</param>
@@ -21,7 +21,11 @@ public readonly struct SwitchUserRequest
     /// <summary>Gets the current session, or <see langword="null"/> outside any session.</summary>
     public Session? Session { get; }
 
-    /// <summary>Gets the caller's effective user.</summary>
+    /// <summary>
+    /// Gets the caller: for <see cref="SwitchUserKind.Su"/> the flow's effective user; for
+    /// <see cref="SwitchUserKind.ChangeUser"/> the flow's user without any <c>Su</c> grant (the session user in a
+    /// request, the trigger's user in a trigger), since a temporary grant must never become permanent.
+    /// </summary>
     public SessionUser Caller { get; }
 
     /// <summary>Gets the user name asked for.</summary>
@@ -33,9 +37,16 @@ public readonly struct SwitchUserRequest
     /// <summary>Gets which call asks.</summary>
     public SwitchUserKind Kind { get; }
 
-    /// <summary>The default rule: an effective admin may switch to anyone; anyone may "switch" to themselves.</summary>
+    /// <summary>
+    /// The default rule: admin may switch to anyone; anyone may "switch" to themselves. Users are compared by identity,
+    /// id and name: admin is the user with id 1 named <c>admin</c>, not any user a directory gave id 1.
+    /// </summary>
     /// <param name="request">The request.</param>
     /// <returns><see langword="true"/> when the switch is allowed.</returns>
     public static bool AdminOnly(SwitchUserRequest request) =>
-        request.Caller.Id == SessionUser.Admin.Id || (request.Target is not null && request.Target.Id == request.Caller.Id);
+        SameIdentity(request.Caller, SessionUser.Admin) || SameIdentity(request.Target, request.Caller);
+
+    // Ids alone are not identities: a directory may (wrongly) give a reserved id to another name.
+    private static bool SameIdentity(SessionUser? a, SessionUser? b) =>
+        a is not null && b is not null && a.Id == b.Id && string.Equals(a.Name, b.Name, StringComparison.Ordinal);
 }

@@ -340,8 +340,10 @@ public sealed class SessionManagerSuTests
     }
 
     [Fact]
-    public async Task ChangeUser_InsideSuScope_EffectiveUserStaysTheSuTargetUntilItExits()
+    public async Task ChangeUser_InsideSuScope_TheRestOfTheScopeRunsAsTheNewUser()
     {
+        // As box.session.su(user) inside su(u, f) on Tarantool (ChangeUserConformanceTests): the effective user of the
+        // rest of the scope is the new session user, not the Su target.
         await using var sessions = new SessionManager(users: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         using var request = sessions.Enter(session, 1);
@@ -350,7 +352,7 @@ public sealed class SessionManagerSuTests
         {
             sessions.ChangeUser("tester");
             sessions.User.Should().Be("tester");
-            sessions.EffectiveUser.Should().Be("admin");
+            sessions.EffectiveUser.Should().Be("tester");
         }
 
         sessions.EffectiveUser.Should().Be("tester");
