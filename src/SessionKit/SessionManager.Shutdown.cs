@@ -70,8 +70,17 @@ public sealed partial class SessionManager
         }
         finally
         {
-            // Triggers still running learn that nobody waits for them any more.
-            await _shutdownSource.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                // Triggers still running learn that nobody waits for them any more.
+                await _shutdownSource.CancelAsync().ConfigureAwait(false);
+            }
+            catch (AggregateException)
+            {
+                // Callbacks registered on trigger tokens belong to host code; their failures must not stop the
+                // shutdown from completing (every later DisposeAsync would wait on it for ever).
+            }
+
             Volatile.Write(ref _disposeState, 2);
             _metrics.Dispose();
             _logger.ShutdownCompleted();

@@ -58,6 +58,53 @@ public sealed class CloseRegressionTests
     }
 
     [Fact]
+    public async Task ACloseStuckInAClosingTriggerPastTheShutdownTimeout_IsTakenOverByShutdown()
+    {
+        var h = new Harness(new SessionOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) });
+        var gate = new Gate();
+        h.M.OnSessionClosing.Add(_ => gate.WaitIgnoringCancellationAsync());
+        var session = await h.M.ConnectAsync(new ConnectOptions { Connection = new FaultyConnection() });
+        var closing = session.CloseAsync(SessionCloseReason.Kicked).AsTask();
+        await gate.Reached.WaitAsync(Watchdog);
+
+        await h.M.DisposeAsync().AsTask().WaitAsync(Watchdog);
+        var stateAfterDispose = session.State;
+        gate.Open();
+        await closing.WaitAsync(Watchdog);
+
+        stateAfterDispose.Should().NotBe(SessionState.Open, "no session outlives its manager open: shutdown takes over a close stuck in its polite part");
+        await h.Destroyed(session).WaitAsync(Watchdog);
+        h.DisconnectsOf(session).Should().Be(1, "the stuck close, once released, finds the session closed and does not disconnect it again");
+        h.Log.Count(EventLog.ShutdownTimedOut).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ATriggerTokenCallbackThatThrowsWhenShutdownGivesUp_DoesNotStopTheShutdownFromCompleting()
+    {
+        var h = new Harness(new SessionOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) });
+        var gate = new Gate();
+        h.M.OnDisconnect.Add(async ctx =>
+        {
+            ctx.CancellationToken.Register(() => throw new InjectedFault("a host callback on the trigger's token"));
+            await gate.WaitAsync(ctx.CancellationToken);
+        });
+        var session = await h.M.ConnectAsync(SessionType.Binary);
+        var disconnecting = h.M.DisconnectAsync(session).AsTask();
+        await gate.Reached.WaitAsync(Watchdog);
+
+        var thrown = await Record.ExceptionAsync(() => h.M.DisposeAsync().AsTask().WaitAsync(Watchdog));
+        var again = await Record.ExceptionAsync(() => h.M.DisposeAsync().AsTask().WaitAsync(Watchdog));
+        await Record.ExceptionAsync(() => disconnecting.WaitAsync(Watchdog));
+
+        thrown.Should().BeNull("disposing never throws a host callback's failure");
+        again.Should().BeNull("every DisposeAsync returns the same, completed shutdown");
+        h.Log.Count(EventLog.ShutdownCompleted).Should().Be(1);
+        h.M.Invoking(m => m.Count).Should().Throw<ObjectDisposedException>("the manager is disposed once shutdown completes");
+        await h.Destroyed(session).WaitAsync(Watchdog);
+        h.DisconnectsOf(session).Should().Be(1);
+    }
+
+    [Fact]
     public async Task ACancelledClose_DoesNotLeaveTheUserOverItsLimit_UnderEvictOldest()
     {
         await using var h = new Harness(new SessionOptions

@@ -65,6 +65,31 @@ public sealed class ReentrantCloseTests
         h.DisconnectsOf(session).Should().Be(1);
     }
 
+    [Fact]
+    public async Task AKickOldBindOfTheOwnersResourceFromTheOwnersOwnClose_IsRefused_NotSpun()
+    {
+        await using var h = new Harness(NoTimeouts);
+        var owner = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
+        var newcomer = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
+        await h.M.BindResourceAsync(owner, "phone");
+        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.M.OnSessionClosing.Add(async ctx =>
+        {
+            if (ReferenceEquals(ctx.Session, owner))
+            {
+                outcome.TrySetResult(await Record.ExceptionAsync(() => h.M.BindResourceAsync(newcomer, "phone").AsTask()));
+            }
+        });
+
+        await owner.CloseAsync().AsTask().WaitAsync(Watchdog);
+
+        var thrown = await outcome.Task.WaitAsync(Watchdog);
+        thrown.Should().BeOfType<ResourceBindException>().Which.Condition.Should().Be("conflict");
+        owner.State.Should().Be(SessionState.Destroyed);
+        h.M.FindResource("alice", "phone").Should().BeNull("the owner's close released it");
+        (await h.M.BindResourceAsync(newcomer, "phone")).Should().Be("phone", "the newcomer may bind it once the owner is closed");
+    }
+
     [Theory]
     [InlineData("on_session_closing")]
     [InlineData("on_disconnect")]

@@ -32,7 +32,17 @@ internal sealed class CloseRun
     public CancellationToken HurryToken => _hurry?.Token ?? CancellationToken.None;
 
     /// <summary>Ends the grace wait, if any. The source is never disposed (it has no timer), so this never throws.</summary>
-    public void Hurry() => _hurry?.Cancel();
+    /// <remarks>
+    /// Cancelled asynchronously: a synchronous cancel would run the rest of the close (the disconnect and its
+    /// triggers) inline on the joining caller's stack. Only the close's own grace wait listens, so nothing can fault.
+    /// </remarks>
+    public void Hurry()
+    {
+        if (_hurry is { IsCancellationRequested: false } hurry)
+        {
+            _ = hurry.CancelAsync();
+        }
+    }
 
     public void Complete() => _done.TrySetResult(true);
 }
