@@ -12,10 +12,11 @@ public sealed partial class SessionManager
     /// <param name="reason">Why; the client is told through its connection.</param>
     /// <param name="except">A session to spare (the one that changed the password), or <see langword="null"/>.</param>
     /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
-    /// <param name="cancellationToken">Cancels the transport closes.</param>
+    /// <param name="cancellationToken">Cancels this call's wait and the polite part of its closes (see <see cref="Session.CloseAsync"/>); a close that was started still ends with the session disconnected and destroyed.</param>
     /// <returns>How many sessions this call closed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
     /// <exception cref="ArgumentException">A name is invalid, or <paramref name="except"/> belongs to another manager.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the sessions whose close had started are still closed.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask<int> CloseUserSessionsAsync(string user, SessionCloseReason reason, Session? except = null, string? host = null, CancellationToken cancellationToken = default)
     {
@@ -49,8 +50,9 @@ public sealed partial class SessionManager
     /// <summary>Kicks one session: closes it with <paramref name="reason"/>.</summary>
     /// <param name="id">The session id.</param>
     /// <param name="reason">Why; <see langword="null"/> for <see cref="SessionCloseReason.Kicked"/>.</param>
-    /// <param name="cancellationToken">Cancels the transport close.</param>
+    /// <param name="cancellationToken">Cancels this call's wait and the polite part of its closes (see <see cref="Session.CloseAsync"/>); a close that was started still ends with the session disconnected and destroyed.</param>
     /// <returns><see langword="true"/> when this call closed it; <see langword="false"/> for an unknown or already closed session.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the sessions whose close had started are still closed.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask<bool> KickAsync(ulong id, SessionCloseReason? reason = null, CancellationToken cancellationToken = default)
     {
@@ -63,17 +65,19 @@ public sealed partial class SessionManager
     /// <param name="user">The user name.</param>
     /// <param name="reason">Why; <see langword="null"/> for <see cref="SessionCloseReason.Kicked"/>.</param>
     /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
-    /// <param name="cancellationToken">Cancels the transport closes.</param>
+    /// <param name="cancellationToken">Cancels this call's wait and the polite part of its closes (see <see cref="Session.CloseAsync"/>); a close that was started still ends with the session disconnected and destroyed.</param>
     /// <returns>How many sessions this call closed.</returns>
     /// <exception cref="ArgumentException">A name is invalid.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the sessions whose close had started are still closed.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public ValueTask<int> KickUserAsync(string user, SessionCloseReason? reason = null, string? host = null, CancellationToken cancellationToken = default) =>
         CloseUserSessionsAsync(user, reason ?? SessionCloseReason.Kicked, null, host, cancellationToken);
 
     /// <summary>Kicks every session.</summary>
     /// <param name="reason">Why; <see langword="null"/> for <see cref="SessionCloseReason.Kicked"/>.</param>
-    /// <param name="cancellationToken">Cancels the transport closes.</param>
+    /// <param name="cancellationToken">Cancels this call's wait and the polite part of its closes (see <see cref="Session.CloseAsync"/>); a close that was started still ends with the session disconnected and destroyed.</param>
     /// <returns>How many sessions this call closed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the sessions whose close had started are still closed.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask<int> KickAllAsync(SessionCloseReason? reason = null, CancellationToken cancellationToken = default)
     {

@@ -27,7 +27,7 @@ public sealed partial class SessionManager
     /// <returns>The resource bound (it differs from the one asked for after a rewrite, <see cref="ResourceConflictPolicy.Increment"/> or <see cref="ResourceConflictPolicy.Random"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="resource"/> is whitespace, longer than 256 characters or has control characters; or <paramref name="session"/> belongs to another manager.</exception>
-    /// <exception cref="ResourceBindException">Not authenticated (<c>auth / not-authorized</c>), already bound (<c>cancel / not-allowed</c>), vetoed, taken under <see cref="ResourceConflictPolicy.RejectNew"/> (<c>cancel / conflict</c>), or an <c>on_resource_bind</c> trigger failed (<c>cancel / internal-server-error</c>).</exception>
+    /// <exception cref="ResourceBindException">Not authenticated (<c>auth / not-authorized</c>), already bound (<c>cancel / not-allowed</c>), vetoed, taken under <see cref="ResourceConflictPolicy.RejectNew"/> (<c>cancel / conflict</c>), held by a session whose own close is running this call under <see cref="ResourceConflictPolicy.KickOld"/> (<c>cancel / conflict</c>: that close waits for this call, so the resource cannot be freed first), or an <c>on_resource_bind</c> trigger failed (<c>cancel / internal-server-error</c>).</exception>
     /// <exception cref="SessionClosedException">The session is closed (perhaps replaced by a concurrent bind).</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask<string> BindResourceAsync(Session session, string? resource = null, CancellationToken cancellationToken = default)
@@ -136,6 +136,19 @@ public sealed partial class SessionManager
             var attempt = _index.TryBind(session, user, candidate);
             if (attempt.Bound)
             {
+                // A close that began after the check above may have released the resources already (it unbinds
+                // right after marking the session closed), so it would miss this bind and the resource would stay
+                // held by a closed session until its destroy, which an open request scope can put off for ever (and
+                // a kick-old bind of it would retry all that time). The full fence pairs with the close's own
+                // (TryMarkClosed): either the close sees this bind and releases it, or this sees the close.
+                Interlocked.MemoryBarrier();
+                if (session.IsClosed)
+                {
+                    _index.Unbind(session, user);
+                    session.Resource = null;
+                    ThrowIfClosed(session);
+                }
+
                 return candidate;
             }
 
@@ -161,6 +174,13 @@ public sealed partial class SessionManager
                     // KickOld: the old session is closed (and so unbound, with its unbind event) before we retry,
                     // so its unbind always precedes the new bind. A concurrent binder may take the resource in
                     // between; the loop then kicks that one too. Each turn closes a session, so it terminates.
+                    if (IsInCloseOf(owner))
+                    {
+                        // Called from the owner's own close (its triggers or transport): that close waits for this
+                        // bind, so the resource cannot be freed before the bind returns. Refuse rather than spin.
+                        throw new ResourceBindException("cancel", "conflict", "Resource is held by a session whose close is waiting for this bind");
+                    }
+
                     if (!await CloseSessionAsync(owner, SessionCloseReason.Replaced, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false))
                     {
                         // The owner was already closing (its close was awaited above) or the host disconnected it

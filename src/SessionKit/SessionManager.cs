@@ -137,17 +137,23 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
     /// <summary>Closes every session, runs their <c>on_disconnect</c> triggers within the shutdown timeout, and disposes the manager.</summary>
-    /// <returns>A task that completes when shutdown is over. Every call returns the same shutdown.</returns>
+    /// <returns>
+    /// A task that completes when shutdown is over. Every call returns the same shutdown, except a call from work the
+    /// shutdown waits for (see remarks), which starts it and returns a completed task.
+    /// </returns>
+    /// <remarks>
+    /// Re-entrancy: called from inside one of this manager's trigger runs for a session (<c>on_connect</c>,
+    /// <c>on_session_closing</c>, <c>on_disconnect</c>, <c>on_resource_unbind</c> and the others a session's lifecycle runs),
+    /// from a connection's <see cref="ISessionConnection.CloseAsync"/>, or from work they start and await, it starts the
+    /// shutdown and returns at once without waiting: the shutdown waits for that very code, so waiting for the shutdown
+    /// there would wait for itself. The shutdown completes after that code returns; await it from outside.
+    /// </remarks>
     public ValueTask DisposeAsync()
     {
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var existing = Interlocked.CompareExchange(ref _disposeCompletion, completion, null);
-        if (existing is not null)
-        {
-            return new ValueTask(existing.Task);
-        }
-
-        return new ValueTask(ShutdownAsync(completion));
+        var shutdown = existing is not null ? existing.Task : StartShutdown(completion);
+        return IsInsideWorkShutdownWaitsFor() ? default : new ValueTask(shutdown);
     }
 
     /// <summary>Disposes the manager synchronously; see <see cref="DisposeAsync"/>.</summary>
