@@ -23,7 +23,7 @@ public sealed partial class SessionManager
         var found = FindEmbedded(user, out var mayConnect);
         if (found is null)
         {
-            Names.Validate(user, nameof(user));
+            _limits.User(user, nameof(user));
         }
 
         ThrowIfDisposed();

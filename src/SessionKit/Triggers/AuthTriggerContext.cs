@@ -7,6 +7,8 @@ namespace SessionKit;
 /// </remarks>
 public readonly struct AuthTriggerContext
 {
+    private readonly string? _userName;
+
     /// <summary>Initializes a new instance of the <see cref="AuthTriggerContext"/> struct.</summary>
     /// <param name="session">The session.</param>
     /// <param name="userName">The user name as the client sent it.</param>
@@ -15,7 +17,7 @@ public readonly struct AuthTriggerContext
     public AuthTriggerContext(Session session, string userName, bool succeeded, CancellationToken cancellationToken)
     {
         Session = session;
-        UserName = userName;
+        _userName = userName;
         Succeeded = succeeded;
         CancellationToken = cancellationToken;
     }
@@ -23,8 +25,8 @@ public readonly struct AuthTriggerContext
     /// <summary>Gets the session that authenticates.</summary>
     public Session Session { get; }
 
-    /// <summary>Gets the user name as the client sent it (it may name no user).</summary>
-    public string UserName { get; }
+    /// <summary>Gets the user name as the client sent it (it may name no user); empty for <c>default</c>.</summary>
+    public string UserName => _userName ?? string.Empty;
 
     /// <summary>Gets a value indicating whether the credentials were valid.</summary>
     public bool Succeeded { get; }

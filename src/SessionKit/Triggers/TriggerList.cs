@@ -34,6 +34,13 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
     private readonly Lock _lock = new();
     private TriggerEntry<TContext>[] _entries = [];
 
+    /// <summary>The bound of a list created directly (the manager applies <see cref="SessionOptions.MaxTriggersPerList"/> to its own).</summary>
+    public const int DefaultMaxCount = 10_000;
+
+    /// <summary>Gets the most triggers the list holds; adding a new one beyond it throws <see cref="InvalidOperationException"/>.</summary>
+    /// <value><see cref="DefaultMaxCount"/> (10,000), or <see cref="SessionOptions.MaxTriggersPerList"/> for a manager's lists.</value>
+    public int MaxCount { get; internal set; } = DefaultMaxCount;
+
     /// <summary>Gets the number of triggers.</summary>
     public int Count => Volatile.Read(ref _entries).Length;
 
@@ -44,6 +51,7 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
     /// <param name="trigger">The trigger.</param>
     /// <returns><paramref name="trigger"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="trigger"/> is null; the list is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">The trigger is new and the list already holds <see cref="MaxCount"/> triggers; the list is unchanged.</exception>
     public Func<TContext, ValueTask> Add(Func<TContext, ValueTask> trigger)
     {
         ArgumentNullException.ThrowIfNull(trigger);
@@ -51,6 +59,7 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
         {
             if (IndexOfUnnamed_NeedsLock(trigger) < 0)
             {
+                ThrowIfFull_NeedsLock();
                 Publish_NeedsLock(Prepend(_entries, new TriggerEntry<TContext>(null, trigger)));
             }
         }
@@ -63,7 +72,8 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
     /// <param name="trigger">The trigger.</param>
     /// <returns><paramref name="trigger"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="trigger"/> is null; the list is unchanged.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, whitespace, too long or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, whitespace, too long or has control characters or lone surrogates.</exception>
+    /// <exception cref="InvalidOperationException">The name is new and the list already holds <see cref="MaxCount"/> triggers; the list is unchanged.</exception>
     public Func<TContext, ValueTask> Add(string name, Func<TContext, ValueTask> trigger)
     {
         Names.Validate(name, nameof(name), "trigger name");
@@ -78,6 +88,7 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
             }
             else
             {
+                ThrowIfFull_NeedsLock();
                 Publish_NeedsLock(Prepend(_entries, new TriggerEntry<TContext>(name, trigger)));
             }
         }
@@ -253,6 +264,15 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
         Array.Copy(current, 0, next, 0, index);
         Array.Copy(current, index + 1, next, index, current.Length - index - 1);
         Publish_NeedsLock(next);
+    }
+
+    private void ThrowIfFull_NeedsLock()
+    {
+        if (_entries.Length >= MaxCount)
+        {
+            throw new InvalidOperationException(
+                $"The trigger list already holds {MaxCount} triggers, its bound (SessionOptions.MaxTriggersPerList); remove one before adding another.");
+        }
     }
 
     private void Publish_NeedsLock(TriggerEntry<TContext>[] next) => Volatile.Write(ref _entries, next);
