@@ -1,6 +1,7 @@
 namespace SessionKit;
 
 /// <summary>What <c>on_resource_bind</c> and <c>on_resource_unbind</c> triggers receive.</summary>
+/// <remarks><c>default(ResourceBindContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</remarks>
 public readonly struct ResourceBindContext
 {
     private readonly string? _resource;

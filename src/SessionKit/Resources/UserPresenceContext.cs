@@ -1,6 +1,7 @@
 namespace SessionKit;
 
 /// <summary>What <c>on_user_online</c> (a user's first session arrived) and <c>on_user_offline</c> (the last one left) triggers receive.</summary>
+/// <remarks><c>default(UserPresenceContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</remarks>
 public readonly struct UserPresenceContext
 {
     private readonly string? _userName;

@@ -5,6 +5,7 @@ namespace SessionKit;
 /// Examples: <c>("Session", "universe", "")</c> when a user that may not connect tries to, and
 /// <c>("Su", "user", "admin")</c> when a caller may not switch to admin. The trigger runs in the denied caller's
 /// context; its errors are logged and never replace the original error.
+/// <para><c>default(AccessDeniedTriggerContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</para>
 /// </remarks>
 public readonly struct AccessDeniedTriggerContext
 {

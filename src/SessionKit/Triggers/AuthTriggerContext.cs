@@ -4,6 +4,7 @@ namespace SessionKit;
 /// <remarks>
 /// The trigger runs before the user switch, as the pre-authentication user (both session and effective user; no admin
 /// elevation), with the sync of the authentication request.
+/// <para><c>default(AuthTriggerContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</para>
 /// </remarks>
 public readonly struct AuthTriggerContext
 {
