@@ -99,6 +99,18 @@ public sealed class NameRulesTests
         h.Manager.SessionsOf("alice", "example.org").Should().BeEmpty();
     }
 
+    [Fact]
+    public void AQuotedName_IsNeverCutInsideASurrogatePair()
+    {
+        // 63 letters, then a pair across the 64-character quote limit.
+        var name = new string('a', 63) + "\U0001F600" + new string('b', 10);
+
+        var quoted = SessionKit.Internal.Text.Truncate(name);
+
+        SessionKit.Internal.Text.HasLoneSurrogate(quoted).Should().BeFalse("a quote goes into messages and logs, which must stay valid text");
+        quoted.Should().Be(new string('a', 63) + "…");
+    }
+
     private sealed class Host : ResourceTestBase
     {
         public new SessionManager Manager => base.Manager;
