@@ -20,7 +20,7 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public async ValueTask<int> CloseUserSessionsAsync(string user, SessionCloseReason reason, Session? except = null, string? host = null, CancellationToken cancellationToken = default)
     {
-        Names.Validate(user, nameof(user));
+        _limits.User(user, nameof(user));
         ArgumentNullException.ThrowIfNull(reason);
         ValidateHost(host);
         if (except is not null)

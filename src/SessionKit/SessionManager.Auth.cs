@@ -15,9 +15,9 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the credential check; triggers receive it, linked to shutdown.</param>
     /// <returns>The user the session now runs as.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userName"/> is empty, whitespace, longer than 256 characters or has control characters; or <paramref name="session"/> belongs to another manager.</exception>
-    /// <exception cref="AuthenticationFailedException">The user is unknown or the password is wrong (one message for both); the session user is unchanged and the session stays open.</exception>
-    /// <exception cref="AccessDeniedException">The credentials are valid but the user may not connect (<c>on_access_denied</c> ran, <c>on_auth</c> did not).</exception>
+    /// <exception cref="ArgumentException"><paramref name="userName"/> breaks the naming rule (empty, whitespace, longer than <see cref="SessionOptions.MaxUserNameLength"/>, control characters, lone surrogates, <c>@</c> or <c>/</c>); <paramref name="password"/> is longer than <see cref="SessionOptions.MaxPasswordBytes"/> in UTF-8; or <paramref name="session"/> belongs to another manager. A password that is not valid UTF-16 is a failed authentication, not this.</exception>
+    /// <exception cref="AuthenticationFailedException">The user is unknown or the password is wrong or not valid UTF-16 (one message for all), or <paramref name="cancellationToken"/> was cancelled while the check waited for its turn or ran; the session user is unchanged and the session stays open.</exception>
+    /// <exception cref="AccessDeniedException">The credentials are valid but the user may not connect (<c>on_access_denied</c> ran, <c>on_auth</c> did not); or the directory verified a user with a reserved id (0 or 1) under another name (nothing ran).</exception>
     /// <exception cref="SessionClosedException">The session is closed.</exception>
     /// <exception cref="SessionLimitExceededException">The user already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session user is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
@@ -25,13 +25,13 @@ public sealed partial class SessionManager
     public async ValueTask<SessionUser> AuthenticateAsync(Session session, string userName, string password, CancellationToken cancellationToken = default)
     {
         ValidateSession(session);
-        Names.Validate(userName, nameof(userName));
+        _limits.User(userName, nameof(userName));
         ArgumentNullException.ThrowIfNull(password);
         ThrowIfDisposed();
         ThrowIfClosed(session);
         using var activity = SessionActivities.Start(SessionActivities.Authenticate, session);
 
-        var verified = await _users.VerifyAsync(userName, password, cancellationToken).ConfigureAwait(false);
+        var verified = await _verifications.VerifyAsync(_users, userName, password, cancellationToken).ConfigureAwait(false);
         ThrowIfClosed(session);
         if (verified is not null && !_users.MayConnect(verified))
         {
@@ -113,7 +113,7 @@ public sealed partial class SessionManager
         var found = FindEmbedded(user, out var mayConnect);
         if (found is null)
         {
-            Names.Validate(user, nameof(user));
+            _limits.User(user, nameof(user));
         }
 
         ThrowIfDisposed();

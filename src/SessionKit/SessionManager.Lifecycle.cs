@@ -13,17 +13,18 @@ public sealed partial class SessionManager
     /// <param name="peer">The client's address, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels before registration; triggers receive it, linked to shutdown.</param>
     /// <returns>The new session.</returns>
+    /// <exception cref="ArgumentException">The text of <paramref name="peer"/> is longer than <see cref="SessionOptions.MaxPeerLength"/> or has control characters or lone surrogates.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
     /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran.</exception>
     public ValueTask<Session> ConnectAsync(SessionType type, EndPoint? peer = null, CancellationToken cancellationToken = default) =>
-        ConnectCoreAsync(type, PeerFormatter.Format(peer), null, null, null, cancellationToken);
+        ConnectCoreAsync(type, PeerFormatter.Format(peer, _limits.MaxPeerLength, nameof(peer), "The peer"), null, null, null, cancellationToken);
 
     /// <summary>Creates and registers a session from <paramref name="options"/>; see <see cref="ConnectAsync(SessionType, EndPoint?, CancellationToken)"/>.</summary>
     /// <param name="options">The type, peer, pre-authenticated user and host.</param>
     /// <param name="cancellationToken">Cancels before registration; triggers receive it, linked to shutdown.</param>
     /// <returns>The new session.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> or <see cref="ConnectOptions.Host"/> is not a valid name.</exception>
+    /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> or <see cref="ConnectOptions.Host"/> is not a valid name (or is longer than its bound in <see cref="SessionOptions"/>), or the text of <see cref="ConnectOptions.Peer"/> is longer than <see cref="SessionOptions.MaxPeerLength"/> or has control characters or lone surrogates.</exception>
     /// <exception cref="UserNotFoundException"><see cref="ConnectOptions.User"/> names no user.</exception>
     /// <exception cref="AccessDeniedException"><see cref="ConnectOptions.User"/> may not connect (<c>on_access_denied</c> ran).</exception>
     /// <exception cref="SessionLimitExceededException"><see cref="ConnectOptions.User"/> already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session was closed (its <c>on_disconnect</c> ran).</exception>
@@ -33,21 +34,28 @@ public sealed partial class SessionManager
         ArgumentNullException.ThrowIfNull(options);
         if (options.User is not null)
         {
-            ValidateOption(options.User, "ConnectOptions.User", "user name");
+            ValidateOption(_limits, options.User, "ConnectOptions.User", user: true);
         }
 
         if (options.Host is not null)
         {
-            ValidateOption(options.Host, "ConnectOptions.Host", "host name");
+            ValidateOption(_limits, options.Host, "ConnectOptions.Host", user: false);
         }
 
-        return ConnectCoreAsync(options.Type, PeerFormatter.Format(options.Peer), options.User, options.Host, options.Connection, cancellationToken);
+        return ConnectCoreAsync(options.Type, PeerFormatter.Format(options.Peer, _limits.MaxPeerLength, nameof(options), "ConnectOptions.Peer"), options.User, options.Host, options.Connection, cancellationToken);
 
-        static void ValidateOption(string value, string option, string what)
+        static void ValidateOption(SessionLimits limits, string value, string option, bool user)
         {
             try
             {
-                Names.Validate(value, nameof(options), what);
+                if (user)
+                {
+                    limits.User(value, nameof(options));
+                }
+                else
+                {
+                    limits.Host(value, nameof(options));
+                }
             }
             catch (ArgumentException ex)
             {

@@ -82,10 +82,10 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public IReadOnlyList<Session> SessionsOf(string user, string? host = null)
     {
-        Names.Validate(user, nameof(user));
+        _limits.User(user, nameof(user));
         if (host is not null)
         {
-            Names.Validate(host, nameof(host), "host name");
+            _limits.Host(host, nameof(host));
         }
 
         ThrowIfDisposed();
@@ -100,10 +100,10 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public bool IsOnline(string user, string? host = null)
     {
-        Names.Validate(user, nameof(user));
+        _limits.User(user, nameof(user));
         if (host is not null)
         {
-            Names.Validate(host, nameof(host), "host name");
+            _limits.Host(host, nameof(host));
         }
 
         ThrowIfDisposed();
@@ -121,10 +121,10 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public SessionStorage? UserStorage(string user, string? host = null)
     {
-        Names.Validate(user, nameof(user));
+        _limits.User(user, nameof(user));
         if (host is not null)
         {
-            Names.Validate(host, nameof(host), "host name");
+            _limits.Host(host, nameof(host));
         }
 
         ThrowIfDisposed();

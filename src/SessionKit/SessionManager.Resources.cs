@@ -26,7 +26,7 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Passed to the triggers.</param>
     /// <returns>The resource bound (it differs from the one asked for after a rewrite, <see cref="ResourceConflictPolicy.Increment"/> or <see cref="ResourceConflictPolicy.Random"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="resource"/> is whitespace, longer than 256 characters or has control characters; or <paramref name="session"/> belongs to another manager.</exception>
+    /// <exception cref="ArgumentException"><paramref name="resource"/> is whitespace, longer than <see cref="SessionOptions.MaxResourceLength"/> (256 by default), or has control characters or lone surrogates; or <paramref name="session"/> belongs to another manager.</exception>
     /// <exception cref="ResourceBindException">Not authenticated (<c>auth / not-authorized</c>), already bound (<c>cancel / not-allowed</c>), vetoed, taken under <see cref="ResourceConflictPolicy.RejectNew"/> (<c>cancel / conflict</c>), held by a session whose own close is running this call under <see cref="ResourceConflictPolicy.KickOld"/> (<c>cancel / conflict</c>: that close waits for this call, so the resource cannot be freed first), or an <c>on_resource_bind</c> trigger failed (<c>cancel / internal-server-error</c>).</exception>
     /// <exception cref="SessionClosedException">The session is closed (perhaps replaced by a concurrent bind).</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
@@ -35,7 +35,7 @@ public sealed partial class SessionManager
         ValidateSession(session);
         if (!string.IsNullOrEmpty(resource))
         {
-            Names.Validate(resource, nameof(resource), "resource");
+            _limits.Resource(resource, nameof(resource));
         }
 
         ThrowIfDisposed();
@@ -96,8 +96,8 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public Session? FindResource(string user, string resource, string? host = null)
     {
-        Names.Validate(user, nameof(user));
-        Names.Validate(resource, nameof(resource), "resource");
+        _limits.User(user, nameof(user));
+        _limits.Resource(resource, nameof(resource));
         ValidateHost(host);
         ThrowIfDisposed();
         foreach (var pair in _index.ResourcesOf(user, host))
@@ -119,7 +119,7 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public IReadOnlyList<KeyValuePair<string, Session>> ResourcesOf(string user, string? host = null)
     {
-        Names.Validate(user, nameof(user));
+        _limits.User(user, nameof(user));
         ValidateHost(host);
         ThrowIfDisposed();
         return _index.ResourcesOf(user, host);
@@ -165,10 +165,10 @@ public sealed partial class SessionManager
                 case ResourceConflictPolicy.RejectNew:
                     throw new ResourceBindException("cancel", "conflict", "Resource already exists");
                 case ResourceConflictPolicy.Increment:
-                    candidate = string.Create(CultureInfo.InvariantCulture, $"{wanted}#{++suffix}");
+                    candidate = Names.WithSuffix(wanted, ++suffix, _limits.MaxResourceLength);
                     break;
                 case ResourceConflictPolicy.Random:
-                    candidate = suffix++ == 0 ? RandomResource() : string.Create(CultureInfo.InvariantCulture, $"{candidate}#{suffix}");
+                    candidate = suffix++ == 0 ? RandomResource() : Names.WithSuffix(candidate, suffix, _limits.MaxResourceLength);
                     break;
                 default:
                     // KickOld: the old session is closed (and so unbound, with its unbind event) before we retry,
@@ -200,11 +200,5 @@ public sealed partial class SessionManager
         return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
     }
 
-    private static void ValidateHost(string? host)
-    {
-        if (host is not null)
-        {
-            Names.Validate(host, nameof(host), "host name");
-        }
-    }
+    private void ValidateHost(string? host) => _limits.OptionalHost(host, nameof(host));
 }

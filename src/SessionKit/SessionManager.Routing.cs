@@ -59,7 +59,7 @@ public sealed partial class SessionManager
 
     private Session[] RouteTargets(string user, object message, string? host)
     {
-        Names.Validate(user, nameof(user));
+        _limits.User(user, nameof(user));
         ArgumentNullException.ThrowIfNull(message);
         ValidateHost(host);
         ThrowIfDisposed();

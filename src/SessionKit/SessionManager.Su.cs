@@ -23,7 +23,7 @@ public sealed partial class SessionManager
         var found = FindEmbedded(user, out var mayConnect);
         if (found is null)
         {
-            Names.Validate(user, nameof(user));
+            _limits.User(user, nameof(user));
         }
 
         ThrowIfDisposed();
@@ -152,7 +152,7 @@ public sealed partial class SessionManager
         // The caller check comes first so that a refused caller cannot learn which user names exist. The refusals
         // are built in a separate method so that this path (every Su) sets up no string-formatting locals.
         var allowed = _switchUserPolicy(new SwitchUserRequest(session, caller, targetName, target, kind));
-        if (!allowed || target is null || !mayConnect || IsReservedIdImpostor(target))
+        if (!allowed || target is null || !mayConnect || ReservedUsers.IsImpostor(target))
         {
             RefuseSwitch(session, caller, targetName, target, kind, allowed);
         }
@@ -183,7 +183,7 @@ public sealed partial class SessionManager
             throw new UserNotFoundException(targetName);
         }
 
-        if (IsReservedIdImpostor(target))
+        if (ReservedUsers.IsImpostor(target))
         {
             // A directory gave a reserved id to another user: refused whoever asks, so that no policy reading ids can
             // mistake it for guest or admin.
@@ -201,12 +201,4 @@ public sealed partial class SessionManager
         FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
         throw SessionAccessDenied(target);
     }
-
-    /// <summary>
-    /// Tells whether <paramref name="user"/> has a reserved id (0 for guest, 1 for admin) under another name. Admin is
-    /// a user, not an id: such a user is refused as a <c>Su</c> or <c>ChangeUser</c> target.
-    /// </summary>
-    private static bool IsReservedIdImpostor(SessionUser user) =>
-        user.Id <= SessionUser.Admin.Id
-        && !string.Equals(user.Name, user.Id == SessionUser.Guest.Id ? SessionUser.Guest.Name : SessionUser.Admin.Name, StringComparison.Ordinal);
 }

@@ -95,6 +95,9 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _conflictPolicy = options.ResourceConflictPolicy;
         _maxSessionsPerUser = options.MaxSessionsPerUser;
         _limitPolicy = options.SessionLimitPolicy;
+        _limits = new SessionLimits(options);
+        _verifications = new VerificationGate(options.MaxConcurrentVerifications, options.MaxPasswordBytes);
+        ApplyBounds(options);
         _admin = _users.TryFindUser(SessionUser.Admin.Name, out var admin) ? admin : SessionUser.Admin;
         _guest = _users.TryFindUser(SessionUser.Guest.Name, out var guest) ? guest : SessionUser.Guest;
         if (!_users.TryFindUser(options.BackgroundUser, out var background))

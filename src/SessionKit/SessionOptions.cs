@@ -58,6 +58,53 @@ public sealed class SessionOptions
     /// <value><see cref="UserChangeClosePolicy.All"/>. Must be a combination of the defined flags.</value>
     public UserChangeClosePolicy UserChangeClosePolicy { get; set; } = UserChangeClosePolicy.All;
 
+    /// <summary>The default of <see cref="MaxUserNameLength"/>, <see cref="MaxHostLength"/> and <see cref="MaxResourceLength"/>: 256 characters.</summary>
+    public const int DefaultMaxNameLength = Internal.Names.DefaultMaxLength;
+
+    /// <summary>The largest value <see cref="MaxUserNameLength"/>, <see cref="MaxHostLength"/> and <see cref="MaxResourceLength"/> accept: 1024 characters.</summary>
+    public const int NameLengthCeiling = Internal.Names.LengthCeiling;
+
+    /// <summary>Gets or sets the longest user name accepted wherever one enters the manager (authentication, <c>Su</c>, <c>ChangeUser</c>, <see cref="ConnectOptions.User"/>, lookups).</summary>
+    /// <value>256 UTF-16 characters (<see cref="DefaultMaxNameLength"/>). From 1 to <see cref="NameLengthCeiling"/>.</value>
+    public int MaxUserNameLength { get; set; } = DefaultMaxNameLength;
+
+    /// <summary>Gets or sets the longest host name accepted (<see cref="ConnectOptions.Host"/> and every lookup by host).</summary>
+    /// <value>256 UTF-16 characters (<see cref="DefaultMaxNameLength"/>). From 1 to <see cref="NameLengthCeiling"/>.</value>
+    public int MaxHostLength { get; set; } = DefaultMaxNameLength;
+
+    /// <summary>Gets or sets the longest resource accepted by <see cref="SessionManager.BindResourceAsync"/> and <see cref="SessionManager.FindResource"/>; names the conflict policies generate are kept within it.</summary>
+    /// <value>256 UTF-16 characters (<see cref="DefaultMaxNameLength"/>). From 1 to <see cref="NameLengthCeiling"/>.</value>
+    public int MaxResourceLength { get; set; } = DefaultMaxNameLength;
+
+    /// <summary>Gets or sets the longest peer text (the formatted <see cref="ConnectOptions.Peer"/>) accepted; a peer with control characters is always refused.</summary>
+    /// <value>512 UTF-16 characters. From 1 to 4096.</value>
+    public int MaxPeerLength { get; set; } = Internal.PeerFormatter.DefaultMaxLength;
+
+    /// <summary>Gets or sets the longest password <see cref="SessionManager.AuthenticateAsync"/> accepts, in bytes of its UTF-8 form; a longer one is refused before any key derivation.</summary>
+    /// <value>1024 bytes. From 1 to 1,048,576.</value>
+    public int MaxPasswordBytes { get; set; } = 1024;
+
+    /// <summary>Gets or sets how many values one session's <see cref="Session.Storage"/> may hold (typed and string keys together).</summary>
+    /// <value>1024. At least 1.</value>
+    public int MaxStorageKeys { get; set; } = 1024;
+
+    /// <summary>Gets or sets how many values the storage shared by one user's sessions (<see cref="SessionManager.UserStorage"/>) may hold.</summary>
+    /// <value>1024. At least 1.</value>
+    public int MaxUserStorageKeys { get; set; } = 1024;
+
+    /// <summary>Gets or sets how many triggers each of the manager's trigger lists may hold.</summary>
+    /// <value>10,000. At least 1.</value>
+    public int MaxTriggersPerList { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how many credential checks (<see cref="IUserDirectory.VerifyAsync"/>, PBKDF2 in the embedded
+    /// directory) run at once. Further attempts wait asynchronously for a turn; a check never runs on the thread that
+    /// called <see cref="SessionManager.AuthenticateAsync"/>. Raise it for a directory that waits on I/O rather than
+    /// computing.
+    /// </summary>
+    /// <value><see cref="Environment.ProcessorCount"/>. From 1 to 4096.</value>
+    public int MaxConcurrentVerifications { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()
@@ -98,13 +145,30 @@ public sealed class SessionOptions
             throw new ArgumentException($"SessionOptions.SessionLimitPolicy must be one of {string.Join(", ", Enum.GetNames<SessionLimitPolicy>())}; it is {(int)SessionLimitPolicy}.", "options");
         }
 
+        CheckRange(MaxUserNameLength, 1, NameLengthCeiling, nameof(MaxUserNameLength));
+        CheckRange(MaxHostLength, 1, NameLengthCeiling, nameof(MaxHostLength));
+        CheckRange(MaxResourceLength, 1, NameLengthCeiling, nameof(MaxResourceLength));
+        CheckRange(MaxPeerLength, 1, 4096, nameof(MaxPeerLength));
+        CheckRange(MaxPasswordBytes, 1, 1 << 20, nameof(MaxPasswordBytes));
+        CheckRange(MaxStorageKeys, 1, int.MaxValue, nameof(MaxStorageKeys));
+        CheckRange(MaxUserStorageKeys, 1, int.MaxValue, nameof(MaxUserStorageKeys));
+        CheckRange(MaxTriggersPerList, 1, int.MaxValue, nameof(MaxTriggersPerList));
+        CheckRange(MaxConcurrentVerifications, 1, 4096, nameof(MaxConcurrentVerifications));
         try
         {
-            Internal.Names.Validate(BackgroundUser, "options");
+            Internal.Names.ValidateUser(BackgroundUser, "options", MaxUserNameLength);
         }
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"SessionOptions.BackgroundUser is invalid: {ex.Message}", "options", ex);
+        }
+    }
+
+    private static void CheckRange(int value, int min, int max, string option)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentException($"SessionOptions.{option} must be from {min} to {max}; it is {value}.", "options");
         }
     }
 }

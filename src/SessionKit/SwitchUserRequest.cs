@@ -1,8 +1,12 @@
 namespace SessionKit;
 
 /// <summary>What <see cref="SessionOptions.SwitchUserPolicy"/> decides on: who asks to become whom.</summary>
+/// <remarks><c>default(SwitchUserRequest)</c> is a guest asking for no user (an empty name); every policy should refuse it, and <see cref="AdminOnly"/> does.</remarks>
 public readonly struct SwitchUserRequest
 {
+    private readonly SessionUser? _caller;
+    private readonly string? _targetName;
+
     /// <summary>Initializes a new instance of the <see cref="SwitchUserRequest"/> struct.</summary>
     /// <param name="session">The current session, or <see langword="null"/> outside any session.</param>
     /// <param name="caller">The caller (see <see cref="Caller"/>).</param>
@@ -12,8 +16,8 @@ public readonly struct SwitchUserRequest
     public SwitchUserRequest(Session? session, SessionUser caller, string targetName, SessionUser? target, SwitchUserKind kind)
     {
         Session = session;
-        Caller = caller;
-        TargetName = targetName;
+        _caller = caller;
+        _targetName = targetName;
         Target = target;
         Kind = kind;
     }
@@ -25,11 +29,12 @@ public readonly struct SwitchUserRequest
     /// Gets the caller: for <see cref="SwitchUserKind.Su"/> the flow's effective user; for
     /// <see cref="SwitchUserKind.ChangeUser"/> the flow's user without any <c>Su</c> grant (the session user in a
     /// request, the trigger's user in a trigger), since a temporary grant must never become permanent.
+    /// <see cref="SessionUser.Guest"/> for <c>default</c>.
     /// </summary>
-    public SessionUser Caller { get; }
+    public SessionUser Caller => _caller ?? SessionUser.Guest;
 
-    /// <summary>Gets the user name asked for.</summary>
-    public string TargetName { get; }
+    /// <summary>Gets the user name asked for; empty for <c>default</c>.</summary>
+    public string TargetName => _targetName ?? string.Empty;
 
     /// <summary>Gets the user asked for, or <see langword="null"/> when no such user exists.</summary>
     public SessionUser? Target { get; }

@@ -25,8 +25,13 @@ public static partial class SessionsBuilderExtensions
     public static ISessionsBuilder AddUser(this ISessionsBuilder builder, string name, string password)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        Names.Validate(name, nameof(name));
+        Names.ValidateUser(name, nameof(name), Names.LengthCeiling);
         ArgumentNullException.ThrowIfNull(password);
+        if (Text.HasLoneSurrogate(password))
+        {
+            // Refused here, at registration, rather than when the container first builds the directory; never quoted.
+            throw new ArgumentException("The password must be valid UTF-16 text: it has a lone surrogate.", nameof(password));
+        }
 
         // Deliberately Add, not TryAdd: every user is its own registration.
         builder.Services.AddSingleton(new SessionUserSeed(name, password));

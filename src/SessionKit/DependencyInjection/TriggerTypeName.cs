@@ -10,7 +10,7 @@ internal static class TriggerTypeName
         var builder = new StringBuilder();
         Append(builder, type, qualify: true);
         var name = builder.ToString();
-        return name.Length <= Names.MaxLength ? name : name[..Names.MaxLength];
+        return name.Length <= Names.MaxLength ? name : Names.Shorten(name, Names.MaxLength).ToString();
     }
 
     private static void Append(StringBuilder builder, Type type, bool qualify)

@@ -16,6 +16,9 @@ internal sealed class UserIndex
 {
     private readonly ConcurrentDictionary<UserKey, UserEntry> _entries = new();
 
+    /// <summary>Gets or sets how many values a user's shared storage may hold (<see cref="SessionOptions.MaxUserStorageKeys"/>); set once by the manager.</summary>
+    public int MaxSharedStorageKeys { get; set; } = 1024;
+
     /// <summary>Gets the number of users with at least one session.</summary>
     public int UserCount => _entries.Count;
 
@@ -128,7 +131,7 @@ internal sealed class UserIndex
 
         lock (entry.Lock)
         {
-            return entry.IsDead ? null : entry.SharedStorage ??= new SessionStorage(0);
+            return entry.IsDead ? null : entry.SharedStorage ??= new SessionStorage(0, MaxSharedStorageKeys, nameof(SessionOptions.MaxUserStorageKeys));
         }
     }
 

@@ -20,13 +20,13 @@ public sealed class PreResourceBindContext
     public Session Session { get; }
 
     /// <summary>Gets or sets the resource to bind; a trigger may rewrite it (validated like any resource).</summary>
-    /// <exception cref="ArgumentException">The value is empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException">The value is empty, whitespace, longer than <see cref="SessionOptions.MaxResourceLength"/> (256 by default), or has control characters or lone surrogates.</exception>
     public string Resource
     {
         get => _resource;
         set
         {
-            Internal.Names.Validate(value, nameof(value), "resource");
+            Session.Manager.Limits.Resource(value, nameof(value));
             _resource = value;
         }
     }

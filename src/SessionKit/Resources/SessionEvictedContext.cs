@@ -1,6 +1,7 @@
 namespace SessionKit;
 
 /// <summary>What <c>on_session_evicted</c> triggers receive: a session closed to make room under <see cref="SessionLimitPolicy.EvictOldest"/>.</summary>
+/// <remarks><c>default(SessionEvictedContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</remarks>
 public readonly struct SessionEvictedContext
 {
     /// <summary>Initializes a new instance of the <see cref="SessionEvictedContext"/> struct.</summary>

@@ -1,8 +1,11 @@
 namespace SessionKit;
 
 /// <summary>What <c>on_user_online</c> (a user's first session arrived) and <c>on_user_offline</c> (the last one left) triggers receive.</summary>
+/// <remarks><c>default(UserPresenceContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</remarks>
 public readonly struct UserPresenceContext
 {
+    private readonly string? _userName;
+
     /// <summary>Initializes a new instance of the <see cref="UserPresenceContext"/> struct.</summary>
     /// <param name="userName">The user.</param>
     /// <param name="host">The host, or <see langword="null"/>.</param>
@@ -10,14 +13,14 @@ public readonly struct UserPresenceContext
     /// <param name="cancellationToken">The token that cancels the trigger.</param>
     public UserPresenceContext(string userName, string? host, Session session, CancellationToken cancellationToken)
     {
-        UserName = userName;
+        _userName = userName;
         Host = host;
         Session = session;
         CancellationToken = cancellationToken;
     }
 
-    /// <summary>Gets the user.</summary>
-    public string UserName { get; }
+    /// <summary>Gets the user; empty for <c>default</c>.</summary>
+    public string UserName => _userName ?? string.Empty;
 
     /// <summary>Gets the host, or <see langword="null"/>.</summary>
     public string? Host { get; }

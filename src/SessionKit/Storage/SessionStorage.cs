@@ -10,6 +10,11 @@ namespace SessionKit;
 /// Storage is created with its session and cleared when the session is destroyed (after <c>on_disconnect</c> and the
 /// last in-flight request). After that, reads find nothing and writes throw <see cref="SessionClosedException"/>, so
 /// no value outlives its session. A typed key and a string key never collide, even with the same name.
+/// <para>
+/// Bounded: a session's storage holds at most <see cref="SessionOptions.MaxStorageKeys"/> values and a user's shared
+/// storage at most <see cref="SessionOptions.MaxUserStorageKeys"/> (1024 each by default). Storing under a new key
+/// beyond the bound throws <see cref="InvalidOperationException"/> and stores nothing; replacing a value never does.
+/// </para>
 /// </remarks>
 public sealed class SessionStorage
 {
@@ -17,10 +22,17 @@ public sealed class SessionStorage
     // plain lock beats lock-free structures here and keeps the typed-key read free of allocation.
     private readonly Lock _lock = new();
     private readonly ulong _ownerId;
+    private readonly int _maxKeys;
+    private readonly string _boundName;
     private Dictionary<object, object?>? _values;
     private bool _sealed;
 
-    internal SessionStorage(ulong ownerId) => _ownerId = ownerId;
+    internal SessionStorage(ulong ownerId, int maxKeys, string boundName)
+    {
+        _ownerId = ownerId;
+        _maxKeys = maxKeys;
+        _boundName = boundName;
+    }
 
     /// <summary>Gets the number of values stored.</summary>
     public int Count
@@ -59,6 +71,7 @@ public sealed class SessionStorage
     /// <param name="value">The value.</param>
     /// <exception cref="SessionClosedException">The session was destroyed.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The key is new and the storage already holds its bound of values (<see cref="SessionOptions.MaxStorageKeys"/> or <see cref="SessionOptions.MaxUserStorageKeys"/>); nothing is stored.</exception>
     public void Set<T>(SessionKey<T> key, T value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -79,7 +92,7 @@ public sealed class SessionStorage
     /// <summary>Gets the value stored under a string key, or <see langword="null"/>.</summary>
     /// <param name="key">The key: not empty, at most 256 characters, no control characters.</param>
     /// <returns>The value, or <see langword="null"/> when absent.</returns>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters, or has control characters or lone surrogates.</exception>
     public object? Get(string key) => TryGet<object>(key, out var value) ? value : null;
 
     /// <summary>Looks up a string key.</summary>
@@ -87,7 +100,7 @@ public sealed class SessionStorage
     /// <param name="key">The key.</param>
     /// <param name="value">The value when present and of type <typeparamref name="T"/>.</param>
     /// <returns><see langword="true"/> when a value of type <typeparamref name="T"/> is stored under <paramref name="key"/>.</returns>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters, or has control characters or lone surrogates.</exception>
     public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");
@@ -98,7 +111,8 @@ public sealed class SessionStorage
     /// <param name="key">The key: not empty, at most 256 characters, no control characters.</param>
     /// <param name="value">The value; <see langword="null"/> is stored as a value (use <see cref="Remove(string)"/> to delete).</param>
     /// <exception cref="SessionClosedException">The session was destroyed.</exception>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters, or has control characters or lone surrogates.</exception>
+    /// <exception cref="InvalidOperationException">The key is new and the storage already holds its bound of values (<see cref="SessionOptions.MaxStorageKeys"/> or <see cref="SessionOptions.MaxUserStorageKeys"/>); nothing is stored.</exception>
     public void Set(string key, object? value)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");
@@ -108,7 +122,7 @@ public sealed class SessionStorage
     /// <summary>Removes a string key.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when a value was removed.</returns>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters, or has control characters or lone surrogates.</exception>
     public bool Remove(string key)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");
@@ -172,9 +186,19 @@ public sealed class SessionStorage
                 throw new SessionClosedException(_ownerId, $"Session {_ownerId} was destroyed; its storage no longer accepts values.");
             }
 
-            (_values ??= [])[key] = value;
+            var values = _values ??= [];
+            if (values.Count >= _maxKeys && !values.ContainsKey(key))
+            {
+                ThrowFull();
+            }
+
+            values[key] = value;
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowFull() => throw new InvalidOperationException(
+        $"{(_ownerId == 0 ? "The user's shared storage" : $"The storage of session {_ownerId}")} already holds {_maxKeys} values, its bound (SessionOptions.{_boundName}); remove one before storing under a new key.");
 
     private bool RemoveCore(object key)
     {

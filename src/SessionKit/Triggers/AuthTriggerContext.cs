@@ -4,9 +4,12 @@ namespace SessionKit;
 /// <remarks>
 /// The trigger runs before the user switch, as the pre-authentication user (both session and effective user; no admin
 /// elevation), with the sync of the authentication request.
+/// <para><c>default(AuthTriggerContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</para>
 /// </remarks>
 public readonly struct AuthTriggerContext
 {
+    private readonly string? _userName;
+
     /// <summary>Initializes a new instance of the <see cref="AuthTriggerContext"/> struct.</summary>
     /// <param name="session">The session.</param>
     /// <param name="userName">The user name as the client sent it.</param>
@@ -15,7 +18,7 @@ public readonly struct AuthTriggerContext
     public AuthTriggerContext(Session session, string userName, bool succeeded, CancellationToken cancellationToken)
     {
         Session = session;
-        UserName = userName;
+        _userName = userName;
         Succeeded = succeeded;
         CancellationToken = cancellationToken;
     }
@@ -23,8 +26,8 @@ public readonly struct AuthTriggerContext
     /// <summary>Gets the session that authenticates.</summary>
     public Session Session { get; }
 
-    /// <summary>Gets the user name as the client sent it (it may name no user).</summary>
-    public string UserName { get; }
+    /// <summary>Gets the user name as the client sent it (it may name no user); empty for <c>default</c>.</summary>
+    public string UserName => _userName ?? string.Empty;
 
     /// <summary>Gets a value indicating whether the credentials were valid.</summary>
     public bool Succeeded { get; }

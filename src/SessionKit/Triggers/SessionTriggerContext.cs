@@ -2,6 +2,7 @@ namespace SessionKit;
 
 /// <summary>What an <c>on_connect</c> or <c>on_disconnect</c> trigger receives.</summary>
 /// <remarks>Inside the trigger <see cref="SessionManager.Current"/> is the same session, the sync is 0 and the effective user is admin.</remarks>
+/// <remarks><c>default(SessionTriggerContext)</c> comes from no trigger run: its strings are empty and its sessions <see langword="null"/>; every member still answers.</remarks>
 public readonly struct SessionTriggerContext
 {
     /// <summary>Initializes a new instance of the <see cref="SessionTriggerContext"/> struct.</summary>

@@ -1,7 +1,8 @@
 namespace SessionKit.Internal;
 
 /// <summary>
-/// A slot in a trigger list. The list publishes arrays of slots copy-on-write; a run iterates one array without a lock.
+/// A slot in a trigger list. The list keeps its slots in a private list and publishes run-order arrays of them, built
+/// after a change by the next reader and never mutated once published; a run iterates one array without a lock.
 /// </summary>
 /// <remarks>
 /// Two fields are mutable so that a run in progress sees changes made by triggers that ran before a slot's turn, as

@@ -22,28 +22,51 @@ namespace SessionKit;
 /// unnamed and under any number of names.
 /// </para>
 /// <para>
-/// Thread-safe. Writers publish a new array under a lock; a run iterates one snapshot without a lock, so a trigger may
+/// Thread-safe. Writers change the list under a lock; a run iterates one snapshot without a lock, so a trigger may
 /// change its own list: a trigger added during a run waits for the next run, a trigger removed before its turn does
 /// not run, and a named replacement made before the old trigger's turn runs in its place. No trigger is ever invoked
 /// under a lock.
 /// </para>
+/// <para>
+/// Bounded by <see cref="MaxCount"/>. Adding is amortised O(1) plus the duplicate scan the rules above require: the
+/// run-order snapshot is built once, by the first run (or enumeration) after a change, not copied by every add.
+/// </para>
 /// </remarks>
-public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TContext>>
+public sealed partial class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TContext>>
 {
-    // Guards writers only. Readers (runs, enumeration, Count) take the published array with a volatile read.
+    // Guards _entries and the building of snapshots. Runs, enumeration and Count do not take it while the published
+    // snapshot is current.
     private readonly Lock _lock = new();
-    private TriggerEntry<TContext>[] _entries = [];
+
+    // The triggers, OLDEST first, so that an add is an append (amortised O(1)) instead of a copy of the whole list.
+    // Read and written under _lock only.
+    private readonly List<TriggerEntry<TContext>> _entries = [];
+
+    // The run-order (newest first) array a run iterates; null after a change until a reader builds it (under _lock).
+    // Never mutated once published, so a run that holds it is unaffected by later changes.
+    private TriggerEntry<TContext>[]? _snapshot = [];
+
+    // Written under _lock, read without it.
+    private volatile int _count;
+
+    /// <summary>The bound of a list created directly (the manager applies <see cref="SessionOptions.MaxTriggersPerList"/> to its own).</summary>
+    public const int DefaultMaxCount = 10_000;
+
+    /// <summary>Gets the most triggers the list holds; adding a new one beyond it throws <see cref="InvalidOperationException"/>.</summary>
+    /// <value><see cref="DefaultMaxCount"/> (10,000), or <see cref="SessionOptions.MaxTriggersPerList"/> for a manager's lists.</value>
+    public int MaxCount { get; internal set; } = DefaultMaxCount;
 
     /// <summary>Gets the number of triggers.</summary>
-    public int Count => Volatile.Read(ref _entries).Length;
+    public int Count => _count;
 
-    /// <summary>Gets the published array: newest first. Never mutated once published.</summary>
-    internal TriggerEntry<TContext>[] Snapshot => Volatile.Read(ref _entries);
+    /// <summary>Gets the run-order array: newest first. Never mutated once published.</summary>
+    internal TriggerEntry<TContext>[] Snapshot => Volatile.Read(ref _snapshot) ?? BuildSnapshot();
 
     /// <summary>Adds an unnamed trigger first in run order; adding one that is already there changes nothing.</summary>
     /// <param name="trigger">The trigger.</param>
     /// <returns><paramref name="trigger"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="trigger"/> is null; the list is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">The trigger is new and the list already holds <see cref="MaxCount"/> triggers; the list is unchanged.</exception>
     public Func<TContext, ValueTask> Add(Func<TContext, ValueTask> trigger)
     {
         ArgumentNullException.ThrowIfNull(trigger);
@@ -51,7 +74,9 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
         {
             if (IndexOfUnnamed_NeedsLock(trigger) < 0)
             {
-                Publish_NeedsLock(Prepend(_entries, new TriggerEntry<TContext>(null, trigger)));
+                ThrowIfFull_NeedsLock();
+                _entries.Add(new TriggerEntry<TContext>(null, trigger));
+                Changed_NeedsLock();
             }
         }
 
@@ -63,7 +88,8 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
     /// <param name="trigger">The trigger.</param>
     /// <returns><paramref name="trigger"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="trigger"/> is null; the list is unchanged.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, whitespace, too long or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, whitespace, too long or has control characters or lone surrogates.</exception>
+    /// <exception cref="InvalidOperationException">The name is new and the list already holds <see cref="MaxCount"/> triggers; the list is unchanged.</exception>
     public Func<TContext, ValueTask> Add(string name, Func<TContext, ValueTask> trigger)
     {
         Names.Validate(name, nameof(name), "trigger name");
@@ -78,7 +104,9 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
             }
             else
             {
-                Publish_NeedsLock(Prepend(_entries, new TriggerEntry<TContext>(name, trigger)));
+                ThrowIfFull_NeedsLock();
+                _entries.Add(new TriggerEntry<TContext>(name, trigger));
+                Changed_NeedsLock();
             }
         }
 
@@ -108,21 +136,18 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
                 return newTrigger;
             }
 
-            var current = _entries;
-            var next = new List<TriggerEntry<TContext>>(current.Length) { new(null, newTrigger) };
-            foreach (var entry in current)
+            // Both leave (the new one may already be there: no duplicates), then the new one goes first (last here).
+            foreach (var entry in _entries)
             {
                 if (entry.Name is null && (entry.Handler.Equals(oldTrigger) || entry.Handler.Equals(newTrigger)))
                 {
                     entry.IsRemoved = true;
                 }
-                else
-                {
-                    next.Add(entry);
-                }
             }
 
-            Publish_NeedsLock(next.ToArray());
+            _entries.RemoveAll(static entry => entry.IsRemoved);
+            _entries.Add(new TriggerEntry<TContext>(null, newTrigger));
+            Changed_NeedsLock();
         }
 
         return newTrigger;
@@ -178,7 +203,9 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
                 entry.IsRemoved = true;
             }
 
-            Publish_NeedsLock([]);
+            _entries.Clear();
+            _count = 0;
+            Volatile.Write(ref _snapshot, []);
         }
     }
 
@@ -206,54 +233,4 @@ public sealed class TriggerList<TContext> : IReadOnlyCollection<TriggerInfo<TCon
 
     /// <inheritdoc/>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private static TriggerEntry<TContext>[] Prepend(TriggerEntry<TContext>[] current, TriggerEntry<TContext> first)
-    {
-        var next = new TriggerEntry<TContext>[current.Length + 1];
-        next[0] = first;
-        Array.Copy(current, 0, next, 1, current.Length);
-        return next;
-    }
-
-    private int IndexOfUnnamed_NeedsLock(Func<TContext, ValueTask> trigger)
-    {
-        var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
-        {
-            if (entries[i].Name is null && entries[i].Handler.Equals(trigger))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private int IndexOfName_NeedsLock(string name)
-    {
-        var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
-        {
-            if (string.Equals(entries[i].Name, name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private void RemoveAt_NeedsLock(int index)
-    {
-        var current = _entries;
-
-        // Marked before the new array is published so a run already holding the old array skips it.
-        current[index].IsRemoved = true;
-        var next = new TriggerEntry<TContext>[current.Length - 1];
-        Array.Copy(current, 0, next, 0, index);
-        Array.Copy(current, index + 1, next, index, current.Length - index - 1);
-        Publish_NeedsLock(next);
-    }
-
-    private void Publish_NeedsLock(TriggerEntry<TContext>[] next) => Volatile.Write(ref _entries, next);
 }

@@ -10,8 +10,9 @@ namespace SessionKit;
 /// constant time.
 /// </summary>
 /// <remarks>
-/// Thread-safe. New users get ids from 32 upwards, as in Tarantool. <c>guest</c> authenticates with an empty
-/// password; <c>admin</c> cannot authenticate until <see cref="SetPassword"/> gives it one.
+/// Thread-safe. New users get ids from 32 upwards, as in Tarantool, so no user but <c>guest</c> and <c>admin</c> ever
+/// holds the reserved ids 0 and 1. <c>guest</c> authenticates with an empty password; <c>admin</c> cannot authenticate
+/// until <see cref="SetPassword"/> gives it one. A password that is not valid UTF-16 (a lone surrogate) never verifies.
 /// </remarks>
 public sealed class InMemoryUserDirectory : IObservableUserDirectory
 {
@@ -46,15 +47,15 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
     public IReadOnlyList<SessionUser> Users => _users.Values.Select(e => e.User).OrderBy(u => u.Id).ToArray();
 
     /// <summary>Adds a user.</summary>
-    /// <param name="name">The user name: not empty, at most 256 characters, no control characters.</param>
-    /// <param name="password">The password (may be empty). Only its salted hash is kept.</param>
+    /// <param name="name">The user name: not empty or whitespace, at most 1024 characters, no control characters, lone surrogates, <c>@</c> or <c>/</c>. Not normalised: the host applies PRECIS or NFC itself if it wants them.</param>
+    /// <param name="password">The password (may be empty); valid UTF-16 text (no lone surrogates). Only its salted hash is kept.</param>
     /// <param name="mayConnect">Whether the user may hold a session.</param>
     /// <returns>The new user.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
-    /// <exception cref="ArgumentException">The name is invalid or already taken.</exception>
+    /// <exception cref="ArgumentException">The name is invalid or already taken, or the password has a lone surrogate (the message never quotes it).</exception>
     public SessionUser AddUser(string name, string password, bool mayConnect = true)
     {
-        Names.Validate(name, nameof(name));
+        Names.ValidateUser(name, nameof(name), Names.LengthCeiling);
         ArgumentNullException.ThrowIfNull(password);
 
         // Hash before taking an id so a failure leaves the directory untouched.
@@ -65,6 +66,9 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
         }
 
         var user = new SessionUser((ulong)Interlocked.Increment(ref _lastId), name);
+
+        // Ids start at 32 and only rise, so this never fires; it states the rule the manager relies on.
+        System.Diagnostics.Debug.Assert(!ReservedUsers.IsImpostor(user), "ids 0 and 1 belong to guest and admin");
         if (!_users.TryAdd(name, new Entry(user, hash, mayConnect)))
         {
             throw new ArgumentException($"A user named '{Text.Truncate(name)}' already exists.", nameof(name));
@@ -77,11 +81,11 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
     /// <param name="name">The user name.</param>
     /// <param name="password">The new password. Only its salted hash is kept.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> breaks the naming rule of <see cref="AddUser"/>, or <paramref name="password"/> has a lone surrogate (the message never quotes it).</exception>
     /// <exception cref="UserNotFoundException">The user does not exist.</exception>
     public void SetPassword(string name, string password)
     {
-        Names.Validate(name, nameof(name));
+        Names.ValidateUser(name, nameof(name), Names.LengthCeiling);
         ArgumentNullException.ThrowIfNull(password);
         var hash = _hasher.Hash(password);
         var previous = Update(name, e => e with { Hash = hash });
@@ -91,11 +95,11 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
     /// <summary>Grants or revokes the right to hold a session. Revoking it makes a <see cref="SessionManager"/> using this directory close the user's sessions (see <see cref="SessionOptions.UserChangeClosePolicy"/>).</summary>
     /// <param name="name">The user name.</param>
     /// <param name="mayConnect">Whether the user may connect.</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null (<see cref="ArgumentNullException"/>), or breaks the naming rule of <see cref="AddUser"/>.</exception>
     /// <exception cref="UserNotFoundException">The user does not exist.</exception>
     public void SetMayConnect(string name, bool mayConnect)
     {
-        Names.Validate(name, nameof(name));
+        Names.ValidateUser(name, nameof(name), Names.LengthCeiling);
         var previous = Update(name, e => e with { MayConnect = mayConnect });
         if (previous.MayConnect && !mayConnect)
         {
@@ -120,7 +124,7 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
     /// <exception cref="InvalidOperationException">The user is the session user or the effective user of the caller's current session (Tarantool's <c>Failed to drop user or role 'NAME': the user is active in the current session</c>); nothing changed.</exception>
     public bool RemoveUser(string name)
     {
-        Names.Validate(name, nameof(name));
+        Names.ValidateUser(name, nameof(name), Names.LengthCeiling);
         if (name == SessionUser.Guest.Name || name == SessionUser.Admin.Name)
         {
             throw new ArgumentException($"The built-in user '{name}' cannot be removed.", nameof(name));

@@ -9,11 +9,11 @@ public sealed class SessionUser : IEquatable<SessionUser>
 {
     /// <summary>Initializes a new instance of the <see cref="SessionUser"/> class.</summary>
     /// <param name="id">The user id.</param>
-    /// <param name="name">The user name: not empty, at most 256 characters, no control characters.</param>
+    /// <param name="name">The user name: not empty or whitespace, at most 1024 characters (<see cref="SessionOptions.NameLengthCeiling"/>; a manager applies its own <see cref="SessionOptions.MaxUserNameLength"/> to names it is given), no control characters, lone surrogates, <c>@</c> or <c>/</c>. Not normalised.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> breaks the naming rule.</exception>
     public SessionUser(ulong id, string name)
     {
-        Internal.Names.Validate(name, nameof(name));
+        Internal.Names.ValidateUser(name, nameof(name), Internal.Names.LengthCeiling);
         Id = id;
         Name = name;
     }

@@ -26,9 +26,19 @@ public static class BadInputCases
         ("control character", "a\u0001b", typeof(ArgumentException)),
         ("newline", "line\nbreak", typeof(ArgumentException)),
         ("64 KiB", new string('x', 64 * 1024), typeof(ArgumentException)),
+        ("lone high surrogate", "a\uD800b", typeof(ArgumentException)),
+        ("lone low surrogate", "\uDC00", typeof(ArgumentException)),
     ];
 
-    private static readonly (string Label, string? Value, Type Throws)[] InvalidHosts = InvalidNames.Where(n => n.Value is not null).ToArray();
+    /// <summary>The invalid forms of a user or host name: every invalid name, and '@' or '/' (issue 12, Names).</summary>
+    public static readonly (string Label, string? Value, Type Throws)[] InvalidUserNames =
+    [
+        .. InvalidNames,
+        ("'@'", "alice@example.com", typeof(ArgumentException)),
+        ("'/'", "alice/home", typeof(ArgumentException)),
+    ];
+
+    private static readonly (string Label, string? Value, Type Throws)[] InvalidHosts = InvalidUserNames.Where(n => n.Value is not null).ToArray();
 
     public static IReadOnlyDictionary<string, BadCase> All { get; } = Build().ToDictionary(c => c.Name, StringComparer.Ordinal);
 
@@ -48,9 +58,9 @@ public static class BadInputCases
         return null;
     };
 
-    private static IEnumerable<BadCase> Names(string method, string member, string param, Func<BadInputFixture, string?, Task<object?>> call, bool hostLike = false)
+    private static IEnumerable<BadCase> Names(string method, string member, string param, Func<BadInputFixture, string?, Task<object?>> call, bool hostLike = false, bool user = false)
     {
-        foreach (var (label, value, throws) in hostLike ? InvalidHosts : InvalidNames)
+        foreach (var (label, value, throws) in hostLike ? InvalidHosts : user ? InvalidUserNames : InvalidNames)
         {
             yield return new BadCase($"{method}({param}: {label})", member, fx => call(fx, value), throws, param);
         }
@@ -71,7 +81,33 @@ public static class BadInputCases
         yield return Options("ResourceConflictPolicy 99", () => new SessionOptions { ResourceConflictPolicy = (ResourceConflictPolicy)99 });
         yield return Options("SessionLimitPolicy -1", () => new SessionOptions { SessionLimitPolicy = (SessionLimitPolicy)(-1) });
         yield return Options("BackgroundUser unknown", () => new SessionOptions { BackgroundUser = "nobody" });
-        foreach (var (label, value, _) in InvalidNames)
+
+        // Issue 12, bounds: each must be positive, the name bounds at most 1024, the peer at most 4096.
+        foreach (var (option, set, ceiling) in new (string, Action<SessionOptions, int>, int)[]
+        {
+            ("MaxUserNameLength", (o, v) => o.MaxUserNameLength = v, SessionOptions.NameLengthCeiling),
+            ("MaxHostLength", (o, v) => o.MaxHostLength = v, SessionOptions.NameLengthCeiling),
+            ("MaxResourceLength", (o, v) => o.MaxResourceLength = v, SessionOptions.NameLengthCeiling),
+            ("MaxPeerLength", (o, v) => o.MaxPeerLength = v, 4096),
+            ("MaxPasswordBytes", (o, v) => o.MaxPasswordBytes = v, 1 << 20),
+            ("MaxStorageKeys", (o, v) => o.MaxStorageKeys = v, int.MaxValue),
+            ("MaxUserStorageKeys", (o, v) => o.MaxUserStorageKeys = v, int.MaxValue),
+            ("MaxTriggersPerList", (o, v) => o.MaxTriggersPerList = v, int.MaxValue),
+            ("MaxConcurrentVerifications", (o, v) => o.MaxConcurrentVerifications = v, 4096),
+        })
+        {
+            var bad = ceiling == int.MaxValue ? new[] { 0, -1, int.MinValue } : new[] { 0, -1, ceiling + 1 };
+            foreach (var value in bad)
+            {
+                yield return Options($"{option} {value}", () =>
+                {
+                    var o = new SessionOptions();
+                    set(o, value);
+                    return o;
+                });
+            }
+        }
+        foreach (var (label, value, _) in InvalidUserNames)
         {
             yield return Options($"BackgroundUser {label}", () => new SessionOptions { BackgroundUser = value! });
         }
@@ -80,12 +116,25 @@ public static class BadInputCases
         var connectType = "M:" + Mgr + "ConnectAsync(SessionKit.SessionType";
         var connectOptions = "M:" + Mgr + "ConnectAsync(SessionKit.ConnectOptions";
         yield return new("ConnectAsync(options: null)", connectOptions, A(fx => fx.M.ConnectAsync(null!)), typeof(ArgumentNullException), "options");
-        foreach (var (label, value, _) in InvalidNames.Where(n => n.Value is not null))
+        foreach (var (label, value, _) in InvalidUserNames.Where(n => n.Value is not null))
         {
             yield return new($"ConnectAsync(options.User: {label})", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { User = value })), typeof(ArgumentException), "options");
             yield return new($"ConnectAsync(options.Host: {label})", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { Host = value })), typeof(ArgumentException), "options");
         }
 
+        foreach (var (label, peer) in new (string, System.Net.EndPoint)[]
+        {
+            ("control character", new System.Net.DnsEndPoint("evil\nhost", 1)),
+            ("lone surrogate", new System.Net.DnsEndPoint("a\uD800", 1)),
+            ("513 characters", new System.Net.DnsEndPoint(new string('h', 507), 65535)),
+        })
+        {
+            yield return new($"ConnectAsync(options.Peer: {label})", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { Peer = peer })), typeof(ArgumentException), "options");
+            yield return new($"ConnectAsync(type, peer: {label})", connectType, A(fx => fx.M.ConnectAsync(SessionType.Binary, peer)), typeof(ArgumentException), "peer");
+        }
+
+        yield return new("ConnectAsync(options.User: 257 characters)", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { User = new string('x', 257) })), typeof(ArgumentException), "options");
+        yield return new("ConnectAsync(options.Host: 257 characters)", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { Host = new string('x', 257) })), typeof(ArgumentException), "options");
         yield return new("ConnectAsync(options.User: unknown)", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { User = "nobody" })), typeof(UserNotFoundException), null, Message: "User 'nobody' is not found");
         yield return new("ConnectAsync(options.User: may not connect)", connectOptions, A(fx => fx.M.ConnectAsync(new ConnectOptions { User = "locked" })), typeof(AccessDeniedException), null, Message: "Session access is denied for user 'locked'");
         yield return new("ConnectAsync(type) on a disposed manager", connectType, A(fx => fx.Disposed.ConnectAsync(SessionType.Binary)), typeof(ObjectDisposedException), null);
@@ -108,11 +157,17 @@ public static class BadInputCases
         var auth = "M:" + Mgr + "AuthenticateAsync(";
         yield return new("AuthenticateAsync(session: null)", auth, A(fx => fx.M.AuthenticateAsync(null!, "alice", BadInputFixture.Password)), typeof(ArgumentNullException), "session");
         yield return new("AuthenticateAsync(session: foreign)", auth, A(fx => fx.M.AuthenticateAsync(fx.Foreign, "alice", BadInputFixture.Password)), typeof(ArgumentException), "session");
-        foreach (var c in Names("AuthenticateAsync", auth, "userName", async (fx, v) => await fx.M.AuthenticateAsync(fx.Guest, v!, BadInputFixture.Password)))
+        foreach (var c in Names("AuthenticateAsync", auth, "userName", async (fx, v) => await fx.M.AuthenticateAsync(fx.Guest, v!, BadInputFixture.Password), user: true))
         {
             yield return c;
         }
 
+        // Issue 12: the manager's name bound (256 by default) applies although a SessionUser may have up to 1024.
+        yield return new("AuthenticateAsync(userName: 257 characters)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, new string('x', 257), BadInputFixture.Password)), typeof(ArgumentException), "userName");
+        yield return new("AuthenticateAsync(password: 1025 bytes)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "alice", new string('p', 1025))), typeof(ArgumentException), "password");
+        yield return new("AuthenticateAsync(password: 342 three-byte characters)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "alice", new string('\u20AC', 342))), typeof(ArgumentException), "password");
+        yield return new("AuthenticateAsync(password: lone surrogate)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "alice", "pw\uD800")), typeof(AuthenticationFailedException), null, Message: AuthenticationFailedException.CredentialsMessage);
+        yield return new("AuthenticateAsync(password: 1024 bytes) is a wrong password", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "alice", new string('p', 1024))), typeof(AuthenticationFailedException), null, Message: AuthenticationFailedException.CredentialsMessage);
         yield return new("AuthenticateAsync(password: null)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "alice", null!)), typeof(ArgumentNullException), "password");
         yield return new("AuthenticateAsync(password: wrong)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "alice", "wrong")), typeof(AuthenticationFailedException), null, Message: AuthenticationFailedException.CredentialsMessage);
         yield return new("AuthenticateAsync(userName: unknown)", auth, A(fx => fx.M.AuthenticateAsync(fx.Guest, "nobody", "wrong")), typeof(AuthenticationFailedException), null, Message: AuthenticationFailedException.CredentialsMessage);
@@ -123,7 +178,7 @@ public static class BadInputCases
 
         // ---- SessionManager: users ----------------------------------------------------------------------------------
         var changeUser = "M:" + Mgr + "ChangeUser(";
-        foreach (var c in Names("ChangeUser", changeUser, "user", (fx, v) => InScope(fx, fx.Admin, () => fx.M.ChangeUser(v!))))
+        foreach (var c in Names("ChangeUser", changeUser, "user", (fx, v) => InScope(fx, fx.Admin, () => fx.M.ChangeUser(v!)), user: true))
         {
             yield return c;
         }
@@ -140,27 +195,27 @@ public static class BadInputCases
         var suFunc = "M:" + Mgr + "Su``1(";
         var suAsync = "M:" + Mgr + "SuAsync(";
         var suAsyncT = "M:" + Mgr + "SuAsync``1(";
-        foreach (var c in Names("Su", su, "user", (fx, v) => Task.FromResult<object?>(fx.M.Su(v!))))
+        foreach (var c in Names("Su", su, "user", (fx, v) => Task.FromResult<object?>(fx.M.Su(v!)), user: true))
         {
             yield return c;
         }
 
-        foreach (var c in Names("Su(user, action)", suAction, "user", (fx, v) => { fx.M.Su(v!, () => { }); return Task.FromResult<object?>(null); }))
+        foreach (var c in Names("Su(user, action)", suAction, "user", (fx, v) => { fx.M.Su(v!, () => { }); return Task.FromResult<object?>(null); }, user: true))
         {
             yield return c;
         }
 
-        foreach (var c in Names("Su<T>(user, func)", suFunc, "user", (fx, v) => Task.FromResult<object?>(fx.M.Su(v!, () => 1))))
+        foreach (var c in Names("Su<T>(user, func)", suFunc, "user", (fx, v) => Task.FromResult<object?>(fx.M.Su(v!, () => 1)), user: true))
         {
             yield return c;
         }
 
-        foreach (var c in Names("SuAsync(user, func)", suAsync, "user", async (fx, v) => { await fx.M.SuAsync(v!, () => ValueTask.CompletedTask); return null; }))
+        foreach (var c in Names("SuAsync(user, func)", suAsync, "user", async (fx, v) => { await fx.M.SuAsync(v!, () => ValueTask.CompletedTask); return null; }, user: true))
         {
             yield return c;
         }
 
-        foreach (var c in Names("SuAsync<T>(user, func)", suAsyncT, "user", async (fx, v) => await fx.M.SuAsync(v!, () => ValueTask.FromResult(1))))
+        foreach (var c in Names("SuAsync<T>(user, func)", suAsyncT, "user", async (fx, v) => await fx.M.SuAsync(v!, () => ValueTask.FromResult(1)), user: true))
         {
             yield return c;
         }
@@ -239,7 +294,7 @@ public static class BadInputCases
         ];
         foreach (var (method, member, call) in userHost)
         {
-            foreach (var c in Names(method, member, "user", (fx, v) => call(fx, v, null)))
+            foreach (var c in Names(method, member, "user", (fx, v) => call(fx, v, null), user: true))
             {
                 yield return c;
             }
@@ -397,7 +452,7 @@ public static class BadInputCases
             yield return new($"new SessionCloseReason(condition: {label})", "M:SessionKit.SessionCloseReason.#ctor(", S(_ => new SessionCloseReason(value!)), throws, "condition");
         }
 
-        foreach (var c in Names("new SessionUser", "M:SessionKit.SessionUser.#ctor(", "name", (_, v) => Task.FromResult<object?>(new SessionUser(5, v!))))
+        foreach (var c in Names("new SessionUser", "M:SessionKit.SessionUser.#ctor(", "name", (_, v) => Task.FromResult<object?>(new SessionUser(5, v!)), user: true))
         {
             yield return c;
         }
@@ -410,7 +465,7 @@ public static class BadInputCases
         }
 
         var users = (Func<BadInputFixture, InMemoryUserDirectory>)(_ => BadInputFixture.Users);
-        foreach (var c in Names("InMemoryUserDirectory.AddUser", dir + "AddUser(", "name", (fx, v) => Task.FromResult<object?>(users(fx).AddUser(v!, "pw"))))
+        foreach (var c in Names("InMemoryUserDirectory.AddUser", dir + "AddUser(", "name", (fx, v) => Task.FromResult<object?>(users(fx).AddUser(v!, "pw")), user: true))
         {
             yield return c;
         }
@@ -418,20 +473,20 @@ public static class BadInputCases
         yield return new("InMemoryUserDirectory.AddUser(name: taken)", dir + "AddUser(", S(fx => users(fx).AddUser("alice", "other")), typeof(ArgumentException), "name");
         yield return new("InMemoryUserDirectory.AddUser(name: guest)", dir + "AddUser(", S(fx => users(fx).AddUser("guest", "other")), typeof(ArgumentException), "name");
         yield return new("InMemoryUserDirectory.AddUser(password: null)", dir + "AddUser(", S(fx => users(fx).AddUser("carol", null!)), typeof(ArgumentNullException), "password");
-        foreach (var c in Names("InMemoryUserDirectory.SetPassword", dir + "SetPassword(", "name", (fx, v) => { users(fx).SetPassword(v!, "pw"); return Task.FromResult<object?>(null); }))
+        foreach (var c in Names("InMemoryUserDirectory.SetPassword", dir + "SetPassword(", "name", (fx, v) => { users(fx).SetPassword(v!, "pw"); return Task.FromResult<object?>(null); }, user: true))
         {
             yield return c;
         }
 
         yield return new("InMemoryUserDirectory.SetPassword(name: unknown)", dir + "SetPassword(", S(fx => { users(fx).SetPassword("nobody", "pw"); return null; }), typeof(UserNotFoundException), null);
         yield return new("InMemoryUserDirectory.SetPassword(password: null)", dir + "SetPassword(", S(fx => { users(fx).SetPassword("alice", null!); return null; }), typeof(ArgumentNullException), "password");
-        foreach (var c in Names("InMemoryUserDirectory.SetMayConnect", dir + "SetMayConnect(", "name", (fx, v) => { users(fx).SetMayConnect(v!, false); return Task.FromResult<object?>(null); }))
+        foreach (var c in Names("InMemoryUserDirectory.SetMayConnect", dir + "SetMayConnect(", "name", (fx, v) => { users(fx).SetMayConnect(v!, false); return Task.FromResult<object?>(null); }, user: true))
         {
             yield return c;
         }
 
         yield return new("InMemoryUserDirectory.SetMayConnect(name: unknown)", dir + "SetMayConnect(", S(fx => { users(fx).SetMayConnect("nobody", false); return null; }), typeof(UserNotFoundException), null);
-        foreach (var c in Names("InMemoryUserDirectory.RemoveUser", dir + "RemoveUser(", "name", (fx, v) => Task.FromResult<object?>(users(fx).RemoveUser(v!))))
+        foreach (var c in Names("InMemoryUserDirectory.RemoveUser", dir + "RemoveUser(", "name", (fx, v) => Task.FromResult<object?>(users(fx).RemoveUser(v!)), user: true))
         {
             yield return c;
         }

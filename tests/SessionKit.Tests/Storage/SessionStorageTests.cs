@@ -187,7 +187,8 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task ConcurrentRequests_WritingDistinctKeys_LoseNothing()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        // 3,200 keys: above the default bound of 1,024 values per session, so the bound is raised to fit.
+        await using var sessions = new SessionManager(new SessionOptions { MaxStorageKeys = 16 * 200 }, new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -10,6 +10,7 @@ namespace SessionKit.Tests.TestSupport;
 public sealed class ObservableTestDirectory : IObservableUserDirectory
 {
     private readonly ConcurrentDictionary<string, (SessionUser User, string Password, bool MayConnect)> _users = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _verifyStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastId = 31;
 
     public ObservableTestDirectory()
@@ -24,6 +25,9 @@ public sealed class ObservableTestDirectory : IObservableUserDirectory
 
     /// <summary>Gets or sets a task every verification waits for after finding the user and before answering.</summary>
     public Task? VerifyGate { get; set; }
+
+    /// <summary>Gets a task that completes when a verification has looked its user up and reached <see cref="VerifyGate"/>.</summary>
+    public Task VerifyStarted => _verifyStarted.Task;
 
     /// <summary>Gets how many handlers are subscribed to <see cref="UserChanged"/>.</summary>
     public int Subscribers => UserChanged?.GetInvocationList().Length ?? 0;
@@ -69,6 +73,7 @@ public sealed class ObservableTestDirectory : IObservableUserDirectory
         var found = _users.TryGetValue(name, out var entry) && entry.Password == password ? entry.User : null;
         if (VerifyGate is { } gate)
         {
+            _verifyStarted.TrySetResult();
             await gate.WaitAsync(cancellationToken);
         }
 

@@ -214,6 +214,7 @@ public sealed class AccountChangeTests
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var authenticating = sessions.AuthenticateAsync(session, "tester", "secret").AsTask();
+        await directory.VerifyStarted.WaitAsync(TimeSpan.FromMinutes(1));
         directory.Remove("tester").Should().BeTrue();
         gate.SetResult();
 
