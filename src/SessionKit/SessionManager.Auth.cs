@@ -18,7 +18,7 @@ public sealed partial class SessionManager
     /// <exception cref="ArgumentException"><paramref name="userName"/> is empty, whitespace, longer than 256 characters or has control characters; or <paramref name="session"/> belongs to another manager.</exception>
     /// <exception cref="AuthenticationFailedException">The user is unknown or the password is wrong (one message for both); the session user is unchanged and the session stays open.</exception>
     /// <exception cref="AccessDeniedException">The credentials are valid but the user may not connect (<c>on_access_denied</c> ran, <c>on_auth</c> did not).</exception>
-    /// <exception cref="SessionClosedException">The session is closed.</exception>
+    /// <exception cref="SessionClosedException">The session is closed, or was closed during the authentication (while the directory checked the credentials or <c>on_auth</c> ran): the session user is unchanged, as its <c>on_disconnect</c> saw it, which runs after <c>on_auth</c> finished.</exception>
     /// <exception cref="SessionLimitExceededException">The user already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session user is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     /// <exception cref="Exception">An <c>on_auth</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran; the user is unchanged.</exception>
@@ -40,46 +40,66 @@ public sealed partial class SessionManager
             throw SessionAccessDenied(verified);
         }
 
+        // on_auth and the user switch are a lifecycle step: a close from here on hands its on_disconnect to the
+        // step's end, so on_disconnect never runs beside on_auth and never sees the user change under it. The
+        // directory's check stays outside: it is host code without the session's context, and a close during it runs
+        // on_disconnect at once (the step then refuses to start).
+        if (!session.TryEnterPhase())
+        {
+            ThrowClosedDuringAuthentication(session);
+        }
+
+        var triggerFailed = false;
         try
         {
-            await RunAuthTriggersAsync(session, userName, verified is not null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // As Tarantool's docs say: an on_auth error fails the authentication and closes the session.
-            _metrics.Authentication("error");
-            _logger.AuthFailed(session.Id, "an on_auth trigger failed");
-            if (session.TryMarkClosed())
+            try
             {
-                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+                await RunAuthTriggersAsync(session, userName, verified is not null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                _metrics.Authentication("error");
+                _logger.AuthFailed(session.Id, "an on_auth trigger failed");
+                triggerFailed = true;
+                throw;
             }
 
-            throw;
-        }
+            // Closed while on_auth ran: the authentication fails, and the tombstone keeps the user on_disconnect sees.
+            ThrowIfClosed(session);
+            if (verified is null)
+            {
+                _metrics.Authentication("failure");
+                _logger.AuthFailed(session.Id, "unknown user or invalid credentials");
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+                throw new AuthenticationFailedException();
+            }
 
-        if (verified is null)
-        {
-            _metrics.Authentication("failure");
-            _logger.AuthFailed(session.Id, "unknown user or invalid credentials");
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
-            throw new AuthenticationFailedException();
-        }
+            UserChange change;
+            try
+            {
+                change = ChangeSessionUser(session, verified);
+            }
+            catch (SessionLimitExceededException)
+            {
+                _metrics.Authentication("denied");
+                throw;
+            }
 
-        UserChange change;
-        try
-        {
-            change = ChangeSessionUser(session, verified);
+            _metrics.Authentication("success");
+            _logger.AuthSucceeded(session.Id, verified.Name);
+            await PublishAsync(change, cancellationToken).ConfigureAwait(false);
+            return verified;
         }
-        catch (SessionLimitExceededException)
+        finally
         {
-            _metrics.Authentication("denied");
-            throw;
+            await ExitPhaseAsync(session).ConfigureAwait(false);
+            if (triggerFailed && session.TryMarkClosed())
+            {
+                // As Tarantool's docs say: an on_auth error fails the authentication and closes the session. Closed
+                // after the step ended, so this call runs on_disconnect itself rather than waiting for itself.
+                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+            }
         }
-
-        _metrics.Authentication("success");
-        _logger.AuthSucceeded(session.Id, verified.Name);
-        await PublishAsync(change, cancellationToken).ConfigureAwait(false);
-        return verified;
     }
 
     /// <summary>
@@ -126,6 +146,10 @@ public sealed partial class SessionManager
             throw new SessionClosedException(session.Id, $"Session {session.Id} is closed.");
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowClosedDuringAuthentication(Session session) =>
+        throw new SessionClosedException(session.Id, $"Session {session.Id} was closed during authentication.");
 
     private static AccessDeniedException SessionAccessDenied(SessionUser user) =>
         new("Session", "universe", string.Empty, user.Name, $"Session access is denied for user '{Text.Truncate(user.Name)}'");
