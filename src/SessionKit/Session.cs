@@ -19,6 +19,14 @@ public sealed partial class Session
     // only once.
     private const long ClosedBit = 1L << 62;
 
+    // Lifecycle steps in progress (the connect's on_user_online and on_connect, an authentication's on_auth and user
+    // switch) are counted in bits 32..60, so that "closed" and "a step is running" are read in one atomic word. A
+    // close that finds a step running hands its on_disconnect to the step that leaves last (HandOverBit), which keeps
+    // the order connect → (auth)* → disconnect per session. Request references use the low 32 bits.
+    private const long HandOverBit = 1L << 61;
+    private const long PhaseUnit = 1L << 32;
+    private const long PhaseMask = HandOverBit - PhaseUnit;
+
     private readonly long _connectedAtTicks;
     private long _state = 1;
     private int _destroyed;
@@ -185,6 +193,9 @@ public sealed partial class Session
 
     internal void MarkRegistered() => _registered = true;
 
+    /// <summary>Starts the connect step: called before the session is published, so a plain write is enough (publication is a full fence).</summary>
+    internal void MarkConnecting() => _state = 1 + PhaseUnit;
+
     /// <summary>Takes a request reference; fails once the session is closed.</summary>
     internal bool TryAcquire()
     {
@@ -248,12 +259,14 @@ public sealed partial class Session
     internal void SealStorage() => Volatile.Read(ref _storage)?.Seal();
 
     /// <summary>Releases what a destroyed session held: its holder's link and its closed-token source.</summary>
+    /// <remarks>
+    /// The source is dropped, never disposed: a tombstone answers every member, and a token the host took earlier
+    /// (or a concurrent <see cref="Closed"/> read that already holds the source) must keep working, including its
+    /// WaitHandle. The source is cancelled, not linked and has no timer, so the collector frees all of it.
+    /// </remarks>
     internal void ReleaseResources()
     {
         Holder.Detach();
-        if (Volatile.Read(ref _closedSource) is not null)
-        {
-            Interlocked.Exchange(ref _closedSource, null)?.Dispose();
-        }
+        Volatile.Write(ref _closedSource, null);
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class SessionManager
     /// <exception cref="ArgumentException"><paramref name="userName"/> breaks the naming rule (empty, whitespace, longer than <see cref="SessionOptions.MaxUserNameLength"/>, control characters, lone surrogates, <c>@</c> or <c>/</c>); <paramref name="password"/> is longer than <see cref="SessionOptions.MaxPasswordBytes"/> in UTF-8; or <paramref name="session"/> belongs to another manager. A password that is not valid UTF-16 is a failed authentication, not this.</exception>
     /// <exception cref="AuthenticationFailedException">The user is unknown or the password is wrong or not valid UTF-16 (one message for all), or <paramref name="cancellationToken"/> was cancelled while the check waited for its turn or ran; the session user is unchanged and the session stays open.</exception>
     /// <exception cref="AccessDeniedException">The credentials are valid but the user may not connect (<c>on_access_denied</c> ran, <c>on_auth</c> did not); or the directory verified a user with a reserved id (0 or 1) under another name (nothing ran).</exception>
-    /// <exception cref="SessionClosedException">The session is closed.</exception>
+    /// <exception cref="SessionClosedException">The session is closed, or was closed during the authentication (while the directory checked the credentials or <c>on_auth</c> ran): the session user is unchanged, as its <c>on_disconnect</c> saw it, which runs after <c>on_auth</c> finished.</exception>
     /// <exception cref="SessionLimitExceededException">The user already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session user is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     /// <exception cref="Exception">An <c>on_auth</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran; the user is unchanged.</exception>
@@ -40,55 +40,75 @@ public sealed partial class SessionManager
             throw SessionAccessDenied(verified);
         }
 
+        // on_auth and the user switch are a lifecycle step: a close from here on hands its on_disconnect to the
+        // step's end, so on_disconnect never runs beside on_auth and never sees the user change under it. The
+        // directory's check stays outside: it is host code without the session's context, and a close during it runs
+        // on_disconnect at once (the step then refuses to start).
+        if (!session.TryEnterPhase())
+        {
+            ThrowClosedDuringAuthentication(session);
+        }
+
+        var triggerFailed = false;
         try
         {
-            await RunAuthTriggersAsync(session, userName, verified is not null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // As Tarantool's docs say: an on_auth error fails the authentication and closes the session.
-            _metrics.Authentication("error");
-            _logger.AuthFailed(session.Id, "an on_auth trigger failed");
-            if (session.TryMarkClosed())
+            try
             {
-                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+                await RunAuthTriggersAsync(session, userName, verified is not null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                _metrics.Authentication("error");
+                _logger.AuthFailed(session.Id, "an on_auth trigger failed");
+                triggerFailed = true;
+                throw;
             }
 
-            throw;
-        }
+            // Closed while on_auth ran: the authentication fails, and the tombstone keeps the user on_disconnect sees.
+            ThrowIfClosed(session);
+            if (verified is null)
+            {
+                _metrics.Authentication("failure");
+                _logger.AuthFailed(session.Id, "unknown user or invalid credentials");
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+                throw new AuthenticationFailedException();
+            }
 
-        if (verified is null)
-        {
-            _metrics.Authentication("failure");
-            _logger.AuthFailed(session.Id, "unknown user or invalid credentials");
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
-            throw new AuthenticationFailedException();
-        }
+            UserChange change;
+            try
+            {
+                change = ChangeSessionUser(session, verified);
+            }
+            catch (SessionLimitExceededException)
+            {
+                _metrics.Authentication("denied");
+                throw;
+            }
 
-        UserChange change;
-        try
-        {
-            change = ChangeSessionUser(session, verified);
-        }
-        catch (SessionLimitExceededException)
-        {
-            _metrics.Authentication("denied");
-            throw;
-        }
+            if (_accountWatcher is not null && !_accountWatcher.EnsureStands(session, verified))
+            {
+                // The directory removed or disabled the user meanwhile: the session is being closed (its on_disconnect
+                // runs when this step ends), and to the client the credentials are simply no longer valid.
+                _metrics.Authentication("failure");
+                _logger.AuthFailed(session.Id, "the user was removed or disabled meanwhile");
+                throw new AuthenticationFailedException();
+            }
 
-        if (_accountWatcher is not null && !_accountWatcher.EnsureStands(session, verified))
-        {
-            // The directory removed or disabled the user while it was being verified: the session is being closed,
-            // and to the client the credentials are simply no longer valid.
-            _metrics.Authentication("failure");
-            _logger.AuthFailed(session.Id, "the user was removed or disabled meanwhile");
-            throw new AuthenticationFailedException();
+            _metrics.Authentication("success");
+            _logger.AuthSucceeded(session.Id, verified.Name);
+            await PublishAsync(change, cancellationToken).ConfigureAwait(false);
+            return verified;
         }
-
-        _metrics.Authentication("success");
-        _logger.AuthSucceeded(session.Id, verified.Name);
-        await PublishAsync(change, cancellationToken).ConfigureAwait(false);
-        return verified;
+        finally
+        {
+            await ExitPhaseAsync(session).ConfigureAwait(false);
+            if (triggerFailed && session.TryMarkClosed())
+            {
+                // As Tarantool's docs say: an on_auth error fails the authentication and closes the session. Closed
+                // after the step ended, so this call runs on_disconnect itself rather than waiting for itself.
+                await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
@@ -168,6 +188,10 @@ public sealed partial class SessionManager
             throw new SessionClosedException(session.Id, $"Session {session.Id} is closed.");
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowClosedDuringAuthentication(Session session) =>
+        throw new SessionClosedException(session.Id, $"Session {session.Id} was closed during authentication.");
 
     private static AccessDeniedException SessionAccessDenied(SessionUser user) =>
         new("Session", "universe", string.Empty, user.Name, $"Session access is denied for user '{Text.Truncate(user.Name)}'");

@@ -23,7 +23,7 @@ public sealed partial class SessionManager
         // ExecutionContext (an AsyncLocal, an Activity) or as the SynchronizationContext is dropped, so nothing
         // leaks into the caller. A trigger that went async keeps its own context.
         var callerSynchronizationContext = SynchronizationContext.Current;
-        var session = RegisterNew(type, peer, host, connection);
+        var session = RegisterNew(type, peer, host, connection, connecting: true);
         var pending = StartConnectTriggers(session, cancellationToken);
         ExecutionContext.Restore(callerContext);
         if (SynchronizationContext.Current != callerSynchronizationContext)
@@ -31,19 +31,27 @@ public sealed partial class SessionManager
             SynchronizationContext.SetSynchronizationContext(callerSynchronizationContext);
         }
 
-        if (pending.IsCompletedSuccessfully && Volatile.Read(ref _disposeState) == 0)
+        if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
-            return new ValueTask<Session>(session);
+
+            // The connect step ends here; a close that came meanwhile handed its on_disconnect to us.
+            var handedOver = session.ExitPhase();
+            if (!handedOver && !session.IsClosed && Volatile.Read(ref _disposeState) == 0)
+            {
+                return new ValueTask<Session>(session);
+            }
+
+            return FinishConnectTriggersAsync(default, session, inPhase: false, handedOver);
         }
 
-        return FinishConnectTriggersAsync(pending, session);
+        return FinishConnectTriggersAsync(pending, session, inPhase: true);
     }
 
     private async ValueTask<Session> ConnectTracedAsync(SessionType type, string? peer, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
     {
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
-        var session = RegisterNew(type, peer, host, connection);
+        var session = RegisterNew(type, peer, host, connection, connecting: true);
         activity?.SetTag("sessionkit.session.id", session.Id);
         try
         {
@@ -57,9 +65,13 @@ public sealed partial class SessionManager
     }
 
     private ValueTask<Session> RunConnectTriggersAsync(Session session, CancellationToken cancellationToken) =>
-        FinishConnectTriggersAsync(StartConnectTriggers(session, cancellationToken), session);
+        FinishConnectTriggersAsync(StartConnectTriggers(session, cancellationToken), session, inPhase: true);
 
-    /// <summary>Starts <c>on_connect</c>; a trigger that throws synchronously faults the returned task, so that the refusal below handles both alike.</summary>
+    /// <summary>
+    /// Starts <c>on_connect</c>; a trigger that throws synchronously faults the returned task, so that the refusal below
+    /// handles both alike. It runs even for a session closed before it started (its <c>Closed</c> token has fired):
+    /// every registered session sees <c>on_connect</c> then <c>on_disconnect</c>, once each, in that order.
+    /// </summary>
     private ValueTask StartConnectTriggers(Session session, CancellationToken cancellationToken)
     {
         try
@@ -72,22 +84,47 @@ public sealed partial class SessionManager
         }
     }
 
-    /// <summary>Waits for <c>on_connect</c>: an error refuses the connection (the session is closed, then the error propagates); shutdown during the run closes it too.</summary>
-    private async ValueTask<Session> FinishConnectTriggersAsync(ValueTask pending, Session session)
+    /// <summary>
+    /// Waits for the connect step (<c>on_connect</c>, and <c>on_user_online</c> for a pre-authenticated user), then ends
+    /// it: an on_disconnect a close handed over runs now, after the step. An error refuses the connection (the session
+    /// is closed, then the error propagates); a close during the step makes the connect throw
+    /// <see cref="SessionClosedException"/>; shutdown during the run closes it too.
+    /// </summary>
+    /// <param name="pending">The step's triggers.</param>
+    /// <param name="session">The new session.</param>
+    /// <param name="inPhase">Whether the connect step is still to be ended here (false when the caller ended it, or never started one).</param>
+    /// <param name="handedOver">Whether the caller's end of the step took over a close's on_disconnect.</param>
+    private async ValueTask<Session> FinishConnectTriggersAsync(ValueTask pending, Session session, bool inPhase, bool handedOver = false)
     {
+        Exception? refusal = null;
         try
         {
             await pending.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            _logger.ConnectRefused(session.Id, ex);
+            refusal = ex;
+        }
+
+        if (inPhase)
+        {
+            handedOver = session.ExitPhase();
+        }
+
+        if (handedOver)
+        {
+            await RunHandedOverDisconnectAsync(session).ConfigureAwait(false);
+        }
+
+        if (refusal is not null)
+        {
+            _logger.ConnectRefused(session.Id, refusal);
             if (session.TryMarkClosed())
             {
                 await DisconnectCoreAsync(session, CancellationToken.None).ConfigureAwait(false);
             }
 
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refusal);
         }
 
         if (Volatile.Read(ref _disposeState) != 0)
@@ -99,6 +136,12 @@ public sealed partial class SessionManager
             }
 
             ThrowIfShuttingDown();
+        }
+
+        if (session.IsClosed)
+        {
+            // Closed by a kick, a close or an eviction while its triggers ran: the host must not get a dead session.
+            throw new SessionClosedException(session.Id, $"Session {session.Id} was closed while it connected.");
         }
 
         return session;

@@ -15,6 +15,7 @@ public sealed partial class SessionManager
     /// <returns>The new session.</returns>
     /// <exception cref="ArgumentException">The text of <paramref name="peer"/> is longer than <see cref="SessionOptions.MaxPeerLength"/> or has control characters or lone surrogates.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
+    /// <exception cref="SessionClosedException">The session was closed (a kick, a close, an eviction) while its <c>on_connect</c> triggers ran; its <c>on_disconnect</c> triggers run after <c>on_connect</c> finished, exactly once.</exception>
     /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran.</exception>
     public ValueTask<Session> ConnectAsync(SessionType type, EndPoint? peer = null, CancellationToken cancellationToken = default) =>
         ConnectCoreAsync(type, PeerFormatter.Format(peer, _limits.MaxPeerLength, nameof(peer), "The peer"), null, null, null, cancellationToken);
@@ -27,8 +28,15 @@ public sealed partial class SessionManager
     /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> or <see cref="ConnectOptions.Host"/> is not a valid name (or is longer than its bound in <see cref="SessionOptions"/>), or the text of <see cref="ConnectOptions.Peer"/> is longer than <see cref="SessionOptions.MaxPeerLength"/> or has control characters or lone surrogates.</exception>
     /// <exception cref="UserNotFoundException"><see cref="ConnectOptions.User"/> names no user.</exception>
     /// <exception cref="AccessDeniedException"><see cref="ConnectOptions.User"/> may not connect (<c>on_access_denied</c> ran).</exception>
-    /// <exception cref="SessionLimitExceededException"><see cref="ConnectOptions.User"/> already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session was closed (its <c>on_disconnect</c> ran).</exception>
+    /// <exception cref="SessionLimitExceededException"><see cref="ConnectOptions.User"/> already holds <see cref="SessionOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; no session was registered, so no trigger ran (no <c>on_connect</c>, no <c>on_disconnect</c>).</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
+    /// <exception cref="SessionClosedException">The session was closed while it connected (its <c>on_user_online</c> or <c>on_connect</c> triggers ran); <c>on_disconnect</c> ran after them, exactly once, and nothing was evicted for it.</exception>
+    /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran; nothing was evicted for it.</exception>
+    /// <remarks>
+    /// Under <see cref="SessionLimitPolicy.EvictOldest"/> the newcomer counts against the limit from the start, but the
+    /// user's oldest sessions are evicted only once its <c>on_connect</c> accepted it: while it connects the user may
+    /// hold one session over the limit per newcomer still connecting.
+    /// </remarks>
     public ValueTask<Session> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -71,7 +79,12 @@ public sealed partial class SessionManager
     /// </summary>
     /// <param name="session">The session.</param>
     /// <param name="cancellationToken">Passed to the triggers, linked to shutdown.</param>
-    /// <returns>A task that completes when this call's close is done. Idempotent: a call on a session already closed returns at once.</returns>
+    /// <returns>
+    /// A task that completes when this call's close is done. Idempotent: a call on a session already closed returns at
+    /// once. A session still connecting or authenticating is marked closed at once, and its <c>on_disconnect</c> runs
+    /// when that step ends; the task waits for it, except when called from that session's own triggers or requests
+    /// (which would wait for themselves), and <paramref name="cancellationToken"/> ends the wait, not the close.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="session"/> belongs to another manager.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
@@ -105,7 +118,7 @@ public sealed partial class SessionManager
         Session session;
         using (var activity = SessionActivities.Start(SessionActivities.Connect, null))
         {
-            session = RegisterNew(type, peer, host, connection);
+            session = RegisterNew(type, peer, host, connection, connecting: false);
             activity?.SetTag("sessionkit.session.id", session.Id);
         }
 
@@ -113,12 +126,14 @@ public sealed partial class SessionManager
         // looked), so nothing runs in the caller's flow here.
         return Volatile.Read(ref _disposeState) == 0
             ? new ValueTask<Session>(session)
-            : FinishConnectTriggersAsync(default, session);
+            : FinishConnectTriggersAsync(default, session, inPhase: false);
     }
 
-    private Session RegisterNew(SessionType type, string? peer, string? host, ISessionConnection? connection)
+    /// <summary>Creates and publishes a session; with <paramref name="connecting"/> its connect step is running until the caller ends it (<see cref="Session.ExitPhase"/>).</summary>
+    private Session RegisterNew(SessionType type, string? peer, string? host, ISessionConnection? connection, bool connecting)
     {
-        var session = Register(type, peer, host, connection);
+        var session = CreateSession(type, peer, host, connection, connecting);
+        Publish(session);
         if (_authenticationTimeout is { } timeout)
         {
             StartAuthenticationTimer(session, timeout);
@@ -138,7 +153,7 @@ public sealed partial class SessionManager
 
         cancellationToken.ThrowIfCancellationRequested();
         using var activity = SessionActivities.Start(SessionActivities.Connect, null);
-        var session = CreateSession(type, peer, host, connection);
+        var session = CreateSession(type, peer, host, connection, connecting: true);
 
         // Indexed (with the per-user limit checked) before it is registered, so a refused session is never seen
         // by anyone and runs no trigger. Until Publish marks it registered, the index hides it from SessionsOf,
@@ -146,30 +161,59 @@ public sealed partial class SessionManager
         var change = ChangeSessionUser(session, user);
         Publish(session);
         activity?.SetTag("sessionkit.session.id", session.Id);
-        if (_accountWatcher is not null && !_accountWatcher.EnsureStands(session, user))
+        // Removed or disabled between the look-up and the registration: EnsureStands starts the close, which this
+        // connect step then reports as any close during a connect (SessionClosedException, on_disconnect last).
+        _ = _accountWatcher?.EnsureStands(session, user);
+
+        // The connect step covers on_user_online and on_connect: a close meanwhile hands its on_disconnect to the
+        // step's end. Evictions wait until on_connect accepted the newcomer, so a refused one evicts nothing.
+        await FinishConnectTriggersAsync(PublishThenConnect(change with { Evict = null }, cancellationToken), session, inPhase: true).ConfigureAwait(false);
+        if (change.Evict is { Length: > 0 })
         {
-            // Removed or disabled between the look-up and the registration: the session is being closed.
-            await session.CloseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            throw new UserNotFoundException(user.Name);
+            await EvictForAsync(session, user, cancellationToken).ConfigureAwait(false);
         }
 
-        await PublishAsync(change, cancellationToken).ConfigureAwait(false);
-        return OnConnect.Count == 0 && Volatile.Read(ref _disposeState) == 0
-            ? session
-            : await RunConnectTriggersAsync(session, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Session Register(SessionType type, string? peer, string? host, ISessionConnection? connection)
-    {
-        var session = CreateSession(type, peer, host, connection);
-        Publish(session);
         return session;
     }
 
-    private Session CreateSession(SessionType type, string? peer, string? host, ISessionConnection? connection)
+    /// <summary>Publishes the pre-authenticated user's arrival, then starts <c>on_connect</c>; either failing faults the returned task.</summary>
+    private ValueTask PublishThenConnect(UserChange change, CancellationToken cancellationToken)
+    {
+        ValueTask published;
+        try
+        {
+            published = PublishAsync(change, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+
+        if (published.IsCompletedSuccessfully)
+        {
+            published.GetAwaiter().GetResult();
+            return OnConnect.Count == 0 ? default : StartConnectTriggers(change.Session, cancellationToken);
+        }
+
+        return ThenConnectAsync(published, change.Session, cancellationToken);
+
+        async ValueTask ThenConnectAsync(ValueTask published, Session session, CancellationToken cancellationToken)
+        {
+            await published.ConfigureAwait(false);
+            await StartConnectTriggers(session, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Session CreateSession(SessionType type, string? peer, string? host, ISessionConnection? connection, bool connecting)
     {
         var id = (ulong)Interlocked.Increment(ref _lastId.Value);
-        return new Session(this, id, type, peer, _guest, _connectClock.GetUtcNow(), host) { Connection = connection };
+        var session = new Session(this, id, type, peer, _guest, _connectClock.GetUtcNow(), host) { Connection = connection };
+        if (connecting)
+        {
+            session.MarkConnecting();
+        }
+
+        return session;
     }
 
     private void Publish(Session session)
@@ -179,109 +223,6 @@ public sealed partial class SessionManager
         session.MarkRegistered();
         _metrics.Opened(session.Type);
         _logger.SessionConnected(session.Id, session.Type.Name, session.Peer, session.User.Name);
-    }
-
-    private async ValueTask DisconnectCoreAsync(Session session, CancellationToken cancellationToken)
-    {
-        // The caller won TryMarkClosed, so this runs exactly once per session. An async method that completes
-        // synchronously allocates nothing, so a disconnect whose triggers are synchronous stays allocation-free.
-        // Counted first, before SignalClosed runs the host's Closed callbacks: shutdown passes over sessions already
-        // closed and relies on this count to wait for their close.
-        Interlocked.Increment(ref _closing.Value);
-        session.SignalClosed();
-        _metrics.Closed(session.Type);
-        _logger.SessionDisconnected(session.Id);
-        var slow = OnDisconnect.Count != 0 || (session.Resource is not null && OnResourceUnbind.Count != 0);
-        using var activity = slow ? SessionActivities.Start(SessionActivities.Disconnect, session) : null;
-        try
-        {
-            if (slow)
-            {
-                session.DisconnectRunning = true;
-            }
-
-            // A closed session cannot receive, so it gives up its address at once; the indexes are cleared before
-            // the unbind event runs, as in Prosody.
-            if (session.Resource is not null)
-            {
-                await UnbindOnCloseAsync(session, cancellationToken).ConfigureAwait(false);
-            }
-
-            await RunSessionTriggersAsync(OnDisconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            FinishClose(session);
-        }
-    }
-
-    // A method of its own because the trigger context's lambda captures the resource and the reason: in the caller
-    // the compiler would allocate that closure at the top of the block on every disconnect, bound or not.
-    private ValueTask UnbindOnCloseAsync(Session session, CancellationToken cancellationToken)
-    {
-        if (_index.Unbind(session, session.User) is not { } resource)
-        {
-            return default;
-        }
-
-        var reason = session.ExtrasOrNull?.CloseReason;
-        return RunForSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, reason, t));
-    }
-
-    private void FinishClose(Session session)
-    {
-        session.DisconnectRunning = false;
-
-        // The connection's own reference goes last: destroy waits for both on_disconnect and in-flight requests.
-        if (session.Release())
-        {
-            Destroy(session);
-        }
-
-        // The decrement is a full fence, and so is shutdown's write of _disposeState (Interlocked.Exchange): either
-        // the close that reaches zero sees shutdown and completes the drain, or shutdown's own read sees zero.
-        if (Interlocked.Decrement(ref _closing.Value) == 0 && Volatile.Read(ref _disposeState) != 0)
-        {
-            _closesDrained.TrySetResult();
-        }
-    }
-
-    private void Destroy(Session session)
-    {
-        var offline = false;
-
-        // Under the session's lock so that a concurrent authentication cannot re-index a session being destroyed.
-        lock (session.Holder)
-        {
-            // Sealed before State reads Destroyed, and again after in case the storage was created lazily in
-            // between, so no write lands once the session is observably destroyed.
-            session.SealStorage();
-            if (!session.TryMarkDestroyed())
-            {
-                return;
-            }
-
-            session.SealStorage();
-            var user = session.User;
-            if (user.Id != _guest.Id)
-            {
-                offline = _index.Remove(session, user);
-            }
-        }
-
-        session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
-        if (_sessions.TryRemove(new KeyValuePair<ulong, Session>(session.Id, session)))
-        {
-            Interlocked.Decrement(ref _count.Value);
-        }
-        _logger.SessionDestroyed(session.Id);
-        if (offline && OnUserOffline.Count != 0)
-        {
-            var user = session.User;
-            Detach(RunForSessionAsync(OnUserOffline, session, TriggerListNames.UserOffline, true, CancellationToken.None, (s, t) => new UserPresenceContext(user.Name, s!.Host, s, t)));
-        }
-
-        session.ReleaseResources();
     }
 
     /// <summary>Closes the session with connection-timeout if it is still unauthenticated when the timer fires.</summary>

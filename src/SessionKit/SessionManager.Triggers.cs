@@ -32,6 +32,50 @@ public sealed partial class SessionManager
         return RunLinkedAsync(entries, ambient, session, listName, continueOnError ? SinkFor(listName) : null, cancellationToken, makeContext);
     }
 
+    /// <summary>
+    /// Runs a list for a session that is destroyed, or may be before the run ends (on_user_offline from destroy,
+    /// on_session_evicted): the session's own holder is detached at destroy, so the run gets a holder of its own that
+    /// keeps <see cref="Current"/> for the whole run, across awaits, and is detached when the run ends, so tasks the
+    /// triggers leave behind see no session afterwards, as for any destroyed session.
+    /// </summary>
+    private ValueTask RunForTombstoneAsync<TContext>(
+        TriggerList<TContext> list,
+        Session session,
+        SessionUser user,
+        string listName,
+        CancellationToken cancellationToken,
+        Func<Session?, CancellationToken, TContext> makeContext)
+    {
+        var entries = list.Snapshot;
+        if (entries.Length == 0)
+        {
+            return default;
+        }
+
+        var holder = new SessionHolder(session, user);
+        var ambient = new AmbientContext(holder, 0, _admin, null, holdsRequest: false);
+        var pending = RunLinkedAsync(entries, ambient, session, listName, SinkFor(listName), cancellationToken, makeContext);
+        if (pending.IsCompleted)
+        {
+            holder.Detach();
+            return pending;
+        }
+
+        return DetachAfterAsync(pending, holder);
+
+        static async ValueTask DetachAfterAsync(ValueTask pending, SessionHolder holder)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            finally
+            {
+                holder.Detach();
+            }
+        }
+    }
+
     /// <summary>Lets a run started from a synchronous caller finish on its own. Only for runs whose errors go to a sink, so the task cannot fault.</summary>
     private static void Detach(ValueTask pending)
     {

@@ -18,7 +18,29 @@ public sealed partial class SessionManager
     /// under the old user, all under the session's lock. Returns what the caller must publish outside the lock.
     /// </summary>
     /// <exception cref="SessionLimitExceededException">The user is at its limit under <see cref="SessionLimitPolicy.RejectNew"/>; nothing changed.</exception>
+    /// <exception cref="SessionClosedException">The session is closed; nothing changed (a tombstone keeps the user its on_disconnect saw).</exception>
     private UserChange ChangeSessionUser(Session session, SessionUser user)
+    {
+        // The switch is a lifecycle step of its own: a close that comes while it runs hands its on_disconnect to the
+        // step's end, so on_disconnect never reads the user half-way, and a closed session's user never changes.
+        if (!session.TryEnterPhase())
+        {
+            throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; its user can no longer change.");
+        }
+
+        try
+        {
+            return ChangeSessionUserInPhase(session, user);
+        }
+        finally
+        {
+            // Nested in a connect or an authentication, their own end runs a handed-over on_disconnect; a bare
+            // ChangeUser is synchronous, so the run goes on by itself (it never throws).
+            Detach(ExitPhaseAsync(session));
+        }
+    }
+
+    private UserChange ChangeSessionUserInPhase(Session session, SessionUser user)
     {
         UserChange change;
         lock (session.Holder)
@@ -28,12 +50,6 @@ public sealed partial class SessionManager
             if (previous.Id == user.Id && previous.Name == user.Name)
             {
                 return change with { Unchanged = true };
-            }
-
-            if (session.IsDestroyed)
-            {
-                session.Holder.User = user;
-                return change;
             }
 
             if (user.Id != _guest.Id)
@@ -98,9 +114,24 @@ public sealed partial class SessionManager
             await RunForSessionAsync(OnUserOnline, session, TriggerListNames.UserOnline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Current.Name, s!.Host, s, t)).ConfigureAwait(false);
         }
 
-        foreach (var evicted in change.Evict ?? [])
+        if (change.Evict is { Length: > 0 } evict)
         {
-            _logger.SessionEvicted(evicted.Id, session.Id);
+            await EvictAsync(session, evict, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Evicts what exceeds <paramref name="user"/>'s limit now that <paramref name="newcomer"/> survived its connect; recomputed, since sessions may have left meanwhile.</summary>
+    private ValueTask EvictForAsync(Session newcomer, SessionUser user, CancellationToken cancellationToken)
+    {
+        var evict = _index.OverLimit(newcomer, user, LimitFor(user));
+        return evict.Length == 0 ? default : EvictAsync(newcomer, evict, cancellationToken);
+    }
+
+    private async ValueTask EvictAsync(Session newcomer, Session[] evict, CancellationToken cancellationToken)
+    {
+        foreach (var evicted in evict)
+        {
+            _logger.SessionEvicted(evicted.Id, newcomer.Id);
             try
             {
                 await CloseSessionAsync(evicted, SessionCloseReason.SessionLimitReached, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
@@ -110,7 +141,8 @@ public sealed partial class SessionManager
                 // The manager shut down meanwhile; shutdown closes the session.
             }
 
-            await RunForSessionAsync(OnSessionEvicted, evicted, TriggerListNames.SessionEvicted, true, cancellationToken, (s, t) => new SessionEvictedContext(s!, session, t)).ConfigureAwait(false);
+            // The evicted session is closed and usually destroyed by now: the run holds it current on its own.
+            await RunForTombstoneAsync(OnSessionEvicted, evicted, evicted.User, TriggerListNames.SessionEvicted, cancellationToken, (s, t) => new SessionEvictedContext(s!, newcomer, t)).ConfigureAwait(false);
         }
     }
 

@@ -16,4 +16,29 @@ internal sealed class SessionExtras
 
     /// <summary>Gets or sets the timer that closes the session if it stays unauthenticated too long.</summary>
     public ITimer? AuthenticationTimer { get; set; }
+
+    // Completed when an on_disconnect handed over to a running lifecycle step (connect, authentication) has run.
+    // Created by whichever side gets there first: the close that waits, or the step that runs it.
+    private TaskCompletionSource? _handedOverDisconnect;
+
+    /// <summary>Gets a task that completes when the handed-over on_disconnect has run.</summary>
+    public Task HandedOverDisconnect => HandedOverSource.Task;
+
+    /// <summary>Marks the handed-over on_disconnect as run.</summary>
+    public void CompleteHandedOverDisconnect() => HandedOverSource.TrySetResult();
+
+    private TaskCompletionSource HandedOverSource
+    {
+        get
+        {
+            var source = Volatile.Read(ref _handedOverDisconnect);
+            if (source is not null)
+            {
+                return source;
+            }
+
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return Interlocked.CompareExchange(ref _handedOverDisconnect, created, null) ?? created;
+        }
+    }
 }

@@ -58,6 +58,26 @@ internal sealed class UserIndex
         }
     }
 
+    /// <summary>
+    /// Gets the sessions to evict so that the user is back within <paramref name="limit"/> now that
+    /// <paramref name="keep"/> is accepted: the oldest open registered ones, never <paramref name="keep"/>.
+    /// </summary>
+    public Session[] OverLimit(Session keep, SessionUser user, int limit)
+    {
+        if (!_entries.TryGetValue(new UserKey(keep.Host, user.Name), out var entry))
+        {
+            return [];
+        }
+
+        lock (entry.Lock)
+        {
+            var open = entry.IsDead ? 0 : entry.OpenCount_NeedsLock();
+            return open <= limit
+                ? []
+                : entry.Sessions.Where(s => !ReferenceEquals(s, keep) && !s.IsClosed && s.IsRegistered).Take(open - limit).ToArray();
+        }
+    }
+
     /// <summary>Removes a session; returns <see langword="true"/> when it was the user's last.</summary>
     public bool Remove(Session session, SessionUser user)
     {
