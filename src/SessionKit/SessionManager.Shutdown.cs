@@ -12,6 +12,7 @@ public sealed partial class SessionManager
             // From here on no session can be created (ConnectAsync checks the state after registering, too).
             // A full fence, not just a release: FinishClose relies on it (see there).
             Interlocked.Exchange(ref _disposeState, 1);
+            StopIdleSweep();
             var sessions = _sessions.Values.Where(s => !s.IsClosed).ToArray();
             _logger.ShutdownStarted(sessions.Length, _shutdownTimeout);
 

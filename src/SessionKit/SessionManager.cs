@@ -104,6 +104,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _backgroundUser = background;
         _sinks = TriggerListNames.All.ToDictionary(name => name, name => new TriggerErrorSink(_logger, name), StringComparer.Ordinal);
         _disconnectSink = _sinks[TriggerListNames.Disconnect];
+        StartIdleSweep(options);
     }
 
     /// <summary>Gets the <c>on_connect</c> triggers: run right after a session is registered, newest first; the first error refuses the connection.</summary>
