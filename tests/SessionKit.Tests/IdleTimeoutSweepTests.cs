@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
@@ -155,6 +156,22 @@ public sealed class IdleTimeoutSweepTests
 
         time.Timers.Should().ContainSingle();
         manager.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ThroughDependencyInjection_TheOptionsActionAndTheContainersClockDriveTheSweep()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSessions(o => o.IdleTimeout = (_, _) => IdleTimeoutTests.Timeout10);
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<SessionManager>();
+        var session = await manager.ConnectAsync(SessionType.Binary);
+
+        IdleTimeoutTests.Tick(_time, 12);
+
+        session.State.Should().Be(SessionState.Destroyed);
+        session.ExtrasOrNull?.CloseReason.Should().Be(SessionCloseReason.IdleTimeout);
     }
 
     /// <summary>Passes everything to a <see cref="FakeTimeProvider"/> and records the timers created and whether they were disposed.</summary>
