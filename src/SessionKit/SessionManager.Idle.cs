@@ -35,21 +35,26 @@ public sealed partial class SessionManager
         _idleSweepInterval = options.IdleSweepInterval;
         _activityStamp = NonZero(_time.GetTimestamp());
 
-        // The timer holds the manager weakly, so a manager the host forgot to dispose stays collectable (the next tick
-        // then disposes the timer). Created with the flow suppressed so it never captures the constructing caller's
+        // The timer holds the manager weakly, so a manager the host forgot to dispose stays collectable; the next tick
+        // then disposes the timer. Created with the flow suppressed so it never captures the constructing caller's
         // ambient session or user.
+        var state = new IdleSweepState(new WeakReference<SessionManager>(this));
         using (ExecutionContext.SuppressFlow())
         {
-            _idleSweep = _time.CreateTimer(
+            _idleSweep = state.Timer = _time.CreateTimer(
                 static state =>
                 {
-                    var weak = (WeakReference<SessionManager>)state!;
-                    if (weak.TryGetTarget(out var manager))
+                    var sweep = (IdleSweepState)state!;
+                    if (sweep.Manager.TryGetTarget(out var manager))
                     {
                         manager.SweepIdle();
                     }
+                    else
+                    {
+                        sweep.Timer?.Dispose();
+                    }
                 },
-                new WeakReference<SessionManager>(this),
+                state,
                 _idleSweepInterval,
                 _idleSweepInterval);
         }
@@ -194,4 +199,12 @@ public sealed partial class SessionManager
     }
 
     private static long NonZero(long timestamp) => timestamp == 0 ? 1 : timestamp;
+
+    /// <summary>The sweep timer's state: the manager, weakly, and the timer itself so a tick can dispose it.</summary>
+    private sealed class IdleSweepState(WeakReference<SessionManager> manager)
+    {
+        public WeakReference<SessionManager> Manager { get; } = manager;
+
+        public ITimer? Timer { get; set; }
+    }
 }
