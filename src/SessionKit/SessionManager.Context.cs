@@ -125,6 +125,10 @@ public sealed partial class SessionManager
         {
             // A request reference keeps the session from being destroyed, so the holder still points at it here.
             var session = context.Holder!.Session!;
+
+            // The idle clock restarts here: a plain copy of the sweep's coarse stamp (0 when idle timeouts are off),
+            // before the release, whose interlocked decrement publishes it to a sweep that sees no scope open.
+            session.LastActivity = _activityStamp;
             if (session.Release())
             {
                 Destroy(session);

@@ -53,6 +53,7 @@ public sealed partial class SessionManager
             // A full fence, not just a release: FinishClose relies on it (see there).
             Interlocked.Exchange(ref _disposeState, 1);
             _accountWatcher?.Dispose();
+            StopIdleSweep();
             var sessions = _sessions.Values.Where(s => !s.IsClosed).ToArray();
             _logger.ShutdownStarted(sessions.Length, _shutdownTimeout);
 

@@ -110,6 +110,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _backgroundUser = background;
         _sinks = TriggerListNames.All.ToDictionary(name => name, name => new TriggerErrorSink(_logger, name), StringComparer.Ordinal);
         _disconnectSink = _sinks[TriggerListNames.Disconnect];
+        StartIdleSweep(options);
 
         // Last, so that a half-built manager never subscribes (nothing would unsubscribe it).
         if (_users is IObservableUserDirectory observable)

@@ -105,6 +105,37 @@ public sealed class SessionOptions
     /// <value><see cref="Environment.ProcessorCount"/>. From 1 to 4096.</value>
     public int MaxConcurrentVerifications { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Gets or sets how long a session may go without a request before it is closed with
+    /// <see cref="SessionCloseReason.IdleTimeout"/> (Tarantool 3.8's <c>session.users.&lt;name&gt;.idle_timeout</c>), asked
+    /// per session with its current user and type: a guest session is asked with <c>guest</c>, so the guest's timeout
+    /// applies to it. Return <see langword="null"/> (or <see cref="Timeout.InfiniteTimeSpan"/>) for no timeout.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A session is idle while no request scope (<see cref="SessionManager.Enter"/>) is open; the clock restarts when the
+    /// last scope exits, and a session with an open scope is never closed, however long the request runs. One sweep per
+    /// manager checks every open session each <see cref="IdleSweepInterval"/> and asks this delegate anew, so a change
+    /// of user or type takes effect at the next sweep. The sweep measures activity with its own resolution: a session is
+    /// closed after at least the timeout without a request and, when the sweep runs on time, before the timeout plus
+    /// two intervals.
+    /// </para>
+    /// <para>
+    /// A result that is zero or negative (other than <see cref="Timeout.InfiniteTimeSpan"/>), and an exception thrown by
+    /// the delegate, are logged as errors and leave that session untimed for that sweep: a configuration mistake never
+    /// closes sessions.
+    /// </para>
+    /// </remarks>
+    /// <value><see langword="null"/>: no idle timeouts and no sweep.</value>
+    public Func<SessionUser, SessionType, TimeSpan?>? IdleTimeout { get; set; }
+
+    /// <summary>The default <see cref="IdleSweepInterval"/>.</summary>
+    public static readonly TimeSpan DefaultIdleSweepInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how often the idle sweep checks the sessions when <see cref="IdleTimeout"/> is set: the resolution of idle timeouts.</summary>
+    /// <value>1 second. Must be positive and at most <see cref="int.MaxValue"/> milliseconds.</value>
+    public TimeSpan IdleSweepInterval { get; set; } = DefaultIdleSweepInterval;
+
     /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()
@@ -133,6 +164,11 @@ public sealed class SessionOptions
         if (AuthenticationTimeout is { } auth && (auth <= TimeSpan.Zero || auth.TotalMilliseconds > int.MaxValue))
         {
             throw new ArgumentException($"SessionOptions.AuthenticationTimeout must be positive and at most {int.MaxValue} ms, or null; it is {auth}.", "options");
+        }
+
+        if (IdleSweepInterval <= TimeSpan.Zero || IdleSweepInterval.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentException($"SessionOptions.IdleSweepInterval must be positive and at most {int.MaxValue} ms; it is {IdleSweepInterval}.", "options");
         }
 
         if (!Enum.IsDefined(ResourceConflictPolicy))

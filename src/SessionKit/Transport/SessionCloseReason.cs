@@ -44,6 +44,9 @@ public sealed record SessionCloseReason
     /// <summary>Gets the reason given to a session that stayed unauthenticated longer than <see cref="SessionOptions.AuthenticationTimeout"/> (<c>connection-timeout</c>).</summary>
     public static SessionCloseReason ConnectionTimeout { get; } = new("connection-timeout", "Authentication took too long");
 
+    /// <summary>Gets the reason given to a session that made no request for longer than its <see cref="SessionOptions.IdleTimeout"/> (<c>connection-timeout</c>, "Idle for too long"; Tarantool 3.8's <c>idle_timeout</c>).</summary>
+    public static SessionCloseReason IdleTimeout { get; } = new("connection-timeout", "Idle for too long");
+
     /// <summary>Gets the reason given by an administrator's kick (<c>policy-violation</c>, "Kicked by an administrator").</summary>
     public static SessionCloseReason Kicked { get; } = new("policy-violation", "Kicked by an administrator");
 

@@ -6,6 +6,8 @@ namespace SessionKit.Benchmarks.Benchmarks;
 /// <summary>
 /// <c>Enter</c> + dispose of a request scope, against an <see cref="AsyncLocal{T}"/> set + restore (what any ambient
 /// context pays). Budget: ratio ≤ 1.5 and no allocation beyond the ExecutionContext's own (the baseline's bytes).
+/// <c>Enter_Dispose_IdleTimeoutsOn</c> is the same on a manager with <see cref="SessionOptions.IdleTimeout"/> set (its
+/// sweep runs every second meanwhile; the session is never due, as a scope exits far more often than the timeout).
 /// </summary>
 public class EnterBenchmarks
 {
@@ -13,16 +15,24 @@ public class EnterBenchmarks
     private readonly object _value = new();
     private SessionManager _manager = null!;
     private Session _session = null!;
+    private SessionManager _idleManager = null!;
+    private Session _idleSession = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _manager = new SessionManager(users: new FastUserDirectory());
         _session = Wait.For(_manager.ConnectAsync(SessionType.Binary));
+        _idleManager = new SessionManager(new SessionOptions { IdleTimeout = static (_, _) => TimeSpan.FromMinutes(5) }, new FastUserDirectory());
+        _idleSession = Wait.For(_idleManager.ConnectAsync(SessionType.Binary));
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _manager.Dispose();
+    public void Cleanup()
+    {
+        _manager.Dispose();
+        _idleManager.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public void AsyncLocal_SetRestore()
@@ -36,6 +46,14 @@ public class EnterBenchmarks
     public void Enter_Dispose()
     {
         using (_manager.Enter(_session, 42))
+        {
+        }
+    }
+
+    [Benchmark]
+    public void Enter_Dispose_IdleTimeoutsOn()
+    {
+        using (_idleManager.Enter(_idleSession, 42))
         {
         }
     }

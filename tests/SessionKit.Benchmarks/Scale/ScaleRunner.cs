@@ -90,6 +90,14 @@ public static class ScaleRunner
             $"≥ {BudgetThreadScaling}x");
         small.Dispose();
 
+        // 4. Idle timeouts on: memory per idle session (the same budget) and one sweep over all of them.
+        var (idleBytes, sweepMs) = IdleScale.Measure(options.Sessions, options.Rounds);
+        missed += Report(
+            "memory per idle session, idle timeouts on",
+            $"{idleBytes:F1} B/session; one sweep over {options.Sessions:N0}: {sweepMs:F1} ms ({sweepMs * 1e6 / options.Sessions:F1} ns/session)",
+            idleBytes <= BudgetBytesPerSession,
+            $"≤ {BudgetBytesPerSession} B");
+
         Console.WriteLine();
         Console.WriteLine($"load average at the end (1, 5, 15 min): {LoadAverage()}");
         Console.WriteLine(missed == 0 ? "All scale budgets met." : $"{missed} scale budget(s) missed.");
