@@ -214,6 +214,27 @@ public sealed partial class Session
         }
     }
 
+    /// <summary>
+    /// Takes a reference for a trigger run, closed or not, while the session still holds one (it is not being
+    /// destroyed); fails once the last reference is gone. Destroy then waits for the run, as for a request scope.
+    /// </summary>
+    internal bool TryAcquireLive()
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if ((state & (PhaseUnit - 1)) == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Drops a reference; returns <see langword="true"/> when the session is closed and this was the last one, so the caller must destroy it.</summary>
     internal bool Release() => Interlocked.Decrement(ref _state) == ClosedBit;
 

@@ -122,7 +122,7 @@ public sealed partial class SessionManager
         {
             // Errors go to the log (the run continues past them), so this does not throw.
             var closing = new SessionClosingContext(session, reason, cancellationToken);
-            await RunForSessionAsync(OnSessionClosing, session, TriggerListNames.SessionClosing, true, cancellationToken, (_, _) => closing).ConfigureAwait(false);
+            await RunHoldingSessionAsync(OnSessionClosing, session, TriggerListNames.SessionClosing, true, cancellationToken, (_, _) => closing).ConfigureAwait(false);
             reason = closing.Reason;
         }
 

@@ -169,7 +169,7 @@ public sealed partial class SessionManager
                 if (OnSessionClosing.Count != 0)
                 {
                     var closing = new SessionClosingContext(session, reason, CancellationToken.None);
-                    await RunForSessionAsync(OnSessionClosing, session, TriggerListNames.SessionClosing, true, CancellationToken.None, (_, _) => closing).ConfigureAwait(false);
+                    await RunHoldingSessionAsync(OnSessionClosing, session, TriggerListNames.SessionClosing, true, CancellationToken.None, (_, _) => closing).ConfigureAwait(false);
                     reason = closing.Reason;
                 }
 

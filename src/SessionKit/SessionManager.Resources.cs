@@ -56,7 +56,7 @@ public sealed partial class SessionManager
             if (OnPreResourceBind.Count != 0)
             {
                 var pre = new PreResourceBindContext(session, wanted, cancellationToken);
-                await RunForSessionAsync(OnPreResourceBind, session, TriggerListNames.PreResourceBind, false, cancellationToken, (_, _) => pre).ConfigureAwait(false);
+                await RunHoldingSessionAsync(OnPreResourceBind, session, TriggerListNames.PreResourceBind, false, cancellationToken, (_, _) => pre).ConfigureAwait(false);
                 if (pre.VetoError is { } veto)
                 {
                     throw veto;
@@ -69,7 +69,7 @@ public sealed partial class SessionManager
             _logger.ResourceBound(session.Id, bound);
             try
             {
-                await RunForSessionAsync(OnResourceBind, session, TriggerListNames.ResourceBind, false, cancellationToken, (s, t) => new ResourceBindContext(s!, bound, null, t)).ConfigureAwait(false);
+                await RunHoldingSessionAsync(OnResourceBind, session, TriggerListNames.ResourceBind, false, cancellationToken, (s, t) => new ResourceBindContext(s!, bound, null, t)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -101,17 +101,17 @@ public sealed partial class SessionManager
         var session = change.Session;
         if (change.UnboundResource is { } resource)
         {
-            await RunForSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, null, t)).ConfigureAwait(false);
+            await RunHoldingSessionAsync(OnResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, null, t)).ConfigureAwait(false);
         }
 
         if (change.Offline)
         {
-            await RunForSessionAsync(OnUserOffline, session, TriggerListNames.UserOffline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Previous.Name, s!.Host, s, t)).ConfigureAwait(false);
+            await RunHoldingSessionAsync(OnUserOffline, session, TriggerListNames.UserOffline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Previous.Name, s!.Host, s, t)).ConfigureAwait(false);
         }
 
         if (change.Online)
         {
-            await RunForSessionAsync(OnUserOnline, session, TriggerListNames.UserOnline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Current.Name, s!.Host, s, t)).ConfigureAwait(false);
+            await RunHoldingSessionAsync(OnUserOnline, session, TriggerListNames.UserOnline, true, cancellationToken, (s, t) => new UserPresenceContext(change.Current.Name, s!.Host, s, t)).ConfigureAwait(false);
         }
 
         if (change.Evict is { Length: > 0 } evict)
