@@ -165,17 +165,11 @@ public sealed partial class SessionManager
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RefuseSwitch(Session? session, SessionUser caller, string targetName, SessionUser? target, SwitchUserKind kind, bool allowed)
     {
+        var access = kind == SwitchUserKind.Su ? "Su" : "ChangeUser";
         if (!allowed)
         {
             _metrics.SuRefused(kind == SwitchUserKind.Su ? "su" : "change_user");
-            var access = kind == SwitchUserKind.Su ? "Su" : "ChangeUser";
-            FireAccessDenied(session, access, "user", targetName, caller.Name);
-            throw new AccessDeniedException(
-                access,
-                "user",
-                targetName,
-                caller.Name,
-                $"{access} access to user '{Text.Truncate(targetName)}' is denied for user '{Text.Truncate(caller.Name)}'");
+            Deny($"is denied for user '{Text.Truncate(caller.Name)}'");
         }
 
         if (target is null)
@@ -187,18 +181,18 @@ public sealed partial class SessionManager
         {
             // A directory gave a reserved id to another user: refused whoever asks, so that no policy reading ids can
             // mistake it for guest or admin.
-            var access = kind == SwitchUserKind.Su ? "Su" : "ChangeUser";
             var owner = target.Id == SessionUser.Guest.Id ? SessionUser.Guest.Name : SessionUser.Admin.Name;
-            FireAccessDenied(session, access, "user", targetName, caller.Name);
-            throw new AccessDeniedException(
-                access,
-                "user",
-                targetName,
-                caller.Name,
-                $"{access} access to user '{Text.Truncate(targetName)}' is denied: id {target.Id} is reserved for '{owner}'");
+            Deny($"is denied: id {target.Id} is reserved for '{owner}'");
         }
 
         FireAccessDenied(session, "Session", "universe", string.Empty, target.Name);
         throw SessionAccessDenied(target);
+
+        [DoesNotReturn]
+        void Deny(string why)
+        {
+            FireAccessDenied(session, access, "user", targetName, caller.Name);
+            throw new AccessDeniedException(access, "user", targetName, caller.Name, $"{access} access to user '{Text.Truncate(targetName)}' {why}");
+        }
     }
 }
