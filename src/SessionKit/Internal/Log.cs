@@ -30,6 +30,10 @@ internal static partial class Log
     public const int ResourceBoundId = 19;
     public const int AccountChangeClosingId = 30;
     public const int AccountChangeCloseFailedId = 31;
+    public const int IdleSessionClosingId = 40;
+    public const int IdleTimeoutInvalidId = 41;
+    public const int IdleTimeoutFailedId = 42;
+    public const int IdleSweepFailedId = 43;
 
     [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
     public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
@@ -90,4 +94,16 @@ internal static partial class Log
 
     [LoggerMessage(AccountChangeCloseFailedId, LogLevel.Warning, "Closing session {SessionId} after an account change failed.", EventName = "AccountChangeCloseFailed")]
     public static partial void AccountChangeCloseFailed(this ILogger logger, ulong sessionId, Exception exception);
+
+    [LoggerMessage(IdleSessionClosingId, LogLevel.Debug, "Session {SessionId} made no request for longer than its idle timeout {IdleTimeout}; closing it.", EventName = "IdleSessionClosing")]
+    public static partial void IdleSessionClosing(this ILogger logger, ulong sessionId, TimeSpan idleTimeout);
+
+    [LoggerMessage(IdleTimeoutInvalidId, LogLevel.Error, "SessionOptions.IdleTimeout returned {IdleTimeout} for session {SessionId} ({Count} sessions this sweep); it must be positive, Timeout.InfiniteTimeSpan or null. Those sessions are not timed.", EventName = "IdleTimeoutInvalid")]
+    public static partial void IdleTimeoutInvalid(this ILogger logger, TimeSpan idleTimeout, ulong sessionId, int count);
+
+    [LoggerMessage(IdleTimeoutFailedId, LogLevel.Error, "SessionOptions.IdleTimeout threw for session {SessionId} ({Count} sessions this sweep). Those sessions are not timed.", EventName = "IdleTimeoutFailed")]
+    public static partial void IdleTimeoutFailed(this ILogger logger, ulong sessionId, int count, Exception exception);
+
+    [LoggerMessage(IdleSweepFailedId, LogLevel.Error, "The idle sweep failed; the next sweep tries again.", EventName = "IdleSweepFailed")]
+    public static partial void IdleSweepFailed(this ILogger logger, Exception exception);
 }
