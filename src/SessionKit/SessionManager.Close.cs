@@ -115,8 +115,8 @@ public sealed partial class SessionManager
         }
     }
 
-    /// <summary>The polite part: <c>on_session_closing</c>, the transport's close, the grace wait.</summary>
-    private async ValueTask TellClientAsync(Session session, CloseRun run, SessionCloseReason reason, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    /// <summary>The polite part: <c>on_session_closing</c>, the transport's close, the grace wait (only for a claimed close, <paramref name="run"/> not null).</summary>
+    private async ValueTask TellClientAsync(Session session, CloseRun? run, SessionCloseReason reason, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
         if (OnSessionClosing.Count != 0)
         {
@@ -134,7 +134,7 @@ public sealed partial class SessionManager
         }
 
         await CloseTransportAsync(session, connection, reason, cancellationToken).ConfigureAwait(false);
-        if (gracePeriod > TimeSpan.Zero && !session.IsClosed)
+        if (run is not null && gracePeriod > TimeSpan.Zero && !session.IsClosed)
         {
             await WaitGraceAsync(session, run, gracePeriod, cancellationToken).ConfigureAwait(false);
         }

@@ -163,26 +163,14 @@ public sealed partial class SessionManager
     {
         try
         {
-            var reason = SessionCloseReason.IdleTimeout;
             try
             {
-                if (OnSessionClosing.Count != 0)
-                {
-                    var closing = new SessionClosingContext(session, reason, CancellationToken.None);
-                    await RunHoldingSessionAsync(OnSessionClosing, session, TriggerListNames.SessionClosing, true, CancellationToken.None, (_, _) => closing).ConfigureAwait(false);
-                    reason = closing.Reason;
-                }
-
-                _logger.SessionClosing(session.Id, reason.Condition);
-                session.Extras.CloseReason = reason;
-                if (session.Connection is { } connection)
-                {
-                    await connection.CloseAsync(reason, CancellationToken.None).AsTask().WaitAsync(_closeTimeout, _time).ConfigureAwait(false);
-                }
+                // The same polite part as any close, without a grace period (so without a claimed run).
+                await TellClientAsync(session, null, SessionCloseReason.IdleTimeout, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // A broken or hanging transport must not keep the session alive.
+                // TellClientAsync logs the transport's failures itself; this is a last guard so the disconnect follows.
                 _logger.TransportCloseFailed(session.Id, ex);
             }
 
