@@ -7,7 +7,7 @@ var users = new InMemoryUserDirectory();
 users.AddUser("alice", "wonderland");
 users.AddUser("bob", "builder");
 
-await using var sessions = new SessionManager(users: users);
+await using var sessions = new SessionManager(directory: users);
 var cart = new SessionKey<List<string>>("cart");
 
 // 1. Triggers: Tarantool's on_connect / on_auth / on_disconnect, newest first.

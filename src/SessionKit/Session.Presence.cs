@@ -10,7 +10,7 @@ public sealed partial class Session
     // 1 while a BindResourceAsync call runs for this session or once it has bound: a second bind is refused.
     private int _binding;
 
-    /// <summary>Gets the resource bound with <see cref="SessionManager.BindResourceAsync"/>, or <see langword="null"/> when unbound.</summary>
+    /// <summary>Gets the resource bound with <see cref="UserSessions.BindResourceAsync"/>, or <see langword="null"/> when unbound.</summary>
     /// <remarks>Stays readable after the session closed (the binding itself is released at close).</remarks>
     public string? Resource
     {

@@ -118,7 +118,7 @@ public sealed partial class Session
             // Created on first use so an idle session costs no storage. The loser of a race adopts the winner's.
             // Destroy seals whatever it finds after setting _destroyed; sealing here after publishing covers the
             // storage it may have missed (both sides use full fences, so one of them sees the other).
-            var created = new SessionStorage(Id, Manager.Limits.MaxStorageKeys, nameof(SessionOptions.MaxStorageKeys));
+            var created = new SessionStorage(Id, Manager.Limits.MaxStorageKeys, nameof(SessionManagerOptions.MaxStorageKeys));
             storage = Interlocked.CompareExchange(ref _storage, created, null) ?? created;
             if (Volatile.Read(ref _destroyed) != 0)
             {

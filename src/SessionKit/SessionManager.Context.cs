@@ -1,16 +1,15 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using SessionKit.Internal;
 
 namespace SessionKit;
 
+/// <content>The ambient reads of <c>box.session</c>, request scopes, <c>Su</c> and <c>ChangeUser</c>.</content>
 public sealed partial class SessionManager
 {
     /// <summary>
     /// Gets the session of the current async flow: the one entered with <see cref="Enter"/>, or the one a trigger runs
     /// for; <see langword="null"/> outside any session or once the session was destroyed.
     /// </summary>
-    public Session? Current => Ambient?.Holder?.Session;
+    public Session? Current => _ambient.Session;
 
     /// <summary>Gets the current session's id (Tarantool's <c>box.session.id()</c>); 0 outside any session.</summary>
     public ulong Id => Current?.Id ?? 0;
@@ -24,7 +23,7 @@ public sealed partial class SessionManager
     {
         get
         {
-            var context = Ambient;
+            var context = _ambient.Current;
             var session = context?.Holder?.Session;
             return session is null || session.IsClosed ? 0 : context!.Sync;
         }
@@ -32,16 +31,16 @@ public sealed partial class SessionManager
 
     /// <summary>Gets the current session's user name (<c>box.session.user()</c>); the background user outside any session.</summary>
     /// <remarks><c>Su</c> does not change it; <c>ChangeUser</c> and authentication do.</remarks>
-    public string User => SessionUserOf(Ambient).Name;
+    public string User => _ambient.SessionUserOf(_ambient.Current).Name;
 
     /// <summary>Gets the current session's user id (<c>box.session.uid()</c>).</summary>
-    public ulong Uid => SessionUserOf(Ambient).Id;
+    public ulong Uid => _ambient.SessionUserOf(_ambient.Current).Id;
 
     /// <summary>Gets the effective user name of the current flow (<c>box.session.effective_user()</c>): the <c>Su</c> target inside a <c>Su</c> scope, otherwise the session user.</summary>
-    public string EffectiveUser => EffectiveUserOf(Ambient).Name;
+    public string EffectiveUser => _ambient.EffectiveUserOf(_ambient.Current).Name;
 
     /// <summary>Gets the effective user id of the current flow (<c>box.session.euid()</c>).</summary>
-    public ulong Euid => EffectiveUserOf(Ambient).Id;
+    public ulong Euid => _ambient.EffectiveUserOf(_ambient.Current).Id;
 
     /// <summary>Gets the current session's type (<c>box.session.type()</c>); <see cref="SessionType.Background"/> outside any session.</summary>
     public SessionType Type => Current?.Type ?? SessionType.Background;
@@ -74,141 +73,113 @@ public sealed partial class SessionManager
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public SessionScope Enter(Session session, ulong sync = 0)
     {
-        ValidateSession(session);
-        ThrowIfDisposed();
-        if (!session.TryAcquire())
-        {
-            ThrowClosed(session);
-        }
-
-        var context = new AmbientContext(session.Holder, sync, null, Ambient, holdsRequest: true);
-        _ambient.Value = context;
-        return new SessionScope(this, context);
+        SessionGuards.Validate(session, this);
+        return _scopes.Enter(session, sync);
     }
 
-    // Kept out of Enter so that the common path sets up no string-formatting locals.
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowClosed(Session session) =>
-        throw new SessionClosedException(session.Id, $"Session {session.Id} is closed; no new request can enter it.");
+    /// <summary>
+    /// Switches the effective user of the current async flow until the scope is disposed (Tarantool's
+    /// <c>box.session.su(user, f)</c> as a scope). <see cref="EffectiveUser"/> shows the change, <see cref="User"/> does
+    /// not; concurrent flows of the same session are unaffected. Scopes nest.
+    /// </summary>
+    /// <param name="user">The user name.</param>
+    /// <returns>The scope; dispose it to restore the previous effective user.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (it never means guest).</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect (<c>on_access_denied</c> ran).</exception>
+    /// <exception cref="UserNotFoundException">No user has that name (<c>User 'NAME' is not found</c>).</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public SessionScope Su(string user) => _switcher.Su(user);
 
-    /// <summary>Leaves a scope: releases its request reference once and moves the disposing flow's ambient value.</summary>
-    internal void Exit(AmbientContext context)
+    /// <summary>Runs <paramref name="action"/> as <paramref name="user"/>; see <see cref="Su(string)"/>. The effective user is restored even when it throws.</summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="action">The work.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public void Su(string user, Action action)
     {
-        if (!context.TryExit())
+        ArgumentNullException.ThrowIfNull(action);
+        using (Su(user))
         {
-            return;
+            action();
         }
+    }
 
-        // Restore first, so that the destroy below never runs with this context still current. Only a flow whose
-        // current context is this one restores (disposed Su scopes above it are read through, so they do not count).
-        // Any other disposal is out of order: it records the disposing flow's current context, so that restoring a
-        // scope at or under that one later passes over this one. Flows that merely carry a disposed scope are not
-        // touched: they read through a disposed Su scope and keep a disposed request's session identity.
-        var raw = _ambient.Value;
-        var top = raw;
-        while (top is not null && !ReferenceEquals(top, context) && top.IsRevoked)
+    /// <summary>Runs <paramref name="func"/> as <paramref name="user"/> and returns its result; see <see cref="Su(string)"/>.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public T Su<T>(string user, Func<T> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
         {
-            top = top.Parent;
+            return func();
         }
+    }
 
-        if (ReferenceEquals(top, context))
+    /// <summary>Runs asynchronous work as <paramref name="user"/>; the switch covers every await of <paramref name="func"/> and nothing after it.</summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work.</param>
+    /// <returns>A task that completes with the work.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async ValueTask SuAsync(string user, Func<ValueTask> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
         {
-            _ambient.Value = RestoreTarget(context);
+            await func().ConfigureAwait(false);
         }
-        else if (top is not null)
-        {
-            context.MarkSkippedUnder(top);
-        }
+    }
 
-        if (context.HoldsRequest)
+    /// <summary>Runs asynchronous work as <paramref name="user"/> and returns its result; see <see cref="SuAsync(string, Func{ValueTask})"/>.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async ValueTask<T> SuAsync<T>(string user, Func<ValueTask<T>> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
         {
-            // A request reference keeps the session from being destroyed, so the holder still points at it here.
-            var session = context.Holder!.Session!;
-
-            // The idle clock restarts here: a plain copy of the sweep's coarse stamp (0 when idle timeouts are off),
-            // before the release, whose interlocked decrement publishes it to a sweep that sees no scope open.
-            session.LastActivity = _activityStamp;
-            if (session.Release())
-            {
-                Destroy(session);
-            }
+            return await func().ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// What a flow returns to when it leaves <paramref name="context"/>: its parent, passing over disposed Su scopes and
-    /// scopes disposed out of order under <paramref name="context"/> or a scope between the two (never one disposed out
-    /// of order in an unrelated flow: passing over a request scope would widen the flow to what was under it).
+    /// Changes the session user of the current session for the rest of the session (Tarantool's one-argument
+    /// <c>box.session.su(user)</c>). The caller must be allowed by <see cref="SessionManagerOptions.SwitchUserPolicy"/>
+    /// (by default: admin), judged against the flow's user without any <c>Su</c> grant: the session user in a request,
+    /// the trigger's user in a trigger (admin in <c>on_connect</c>). As in Tarantool, the effective user of the current
+    /// flow becomes <paramref name="user"/> too, for the rest of the current scope (the request, the <c>Su</c> scope or
+    /// the trigger run).
     /// </summary>
-    private static AmbientContext? RestoreTarget(AmbientContext context)
-    {
-        var target = context.Parent;
-        while (target is not null && (target.IsRevoked || SkippedOnThePath(target, context)))
-        {
-            target = target.Parent;
-        }
-
-        return target;
-    }
-
-    /// <summary>Tells whether <paramref name="ancestor"/> was disposed out of order while a context on the path from <paramref name="from"/> up to it was current.</summary>
-    private static bool SkippedOnThePath(AmbientContext ancestor, AmbientContext from)
-    {
-        var under = ancestor.SkippedUnder;
-        if (under is null)
-        {
-            return false;
-        }
-
-        for (var c = from; c is not null && !ReferenceEquals(c, ancestor); c = c.Parent)
-        {
-            if (ReferenceEquals(c, under))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Gets the ambient context of this flow, reading through disposed Su scopes: a disposed Su scope grants nothing
-    /// to any flow, whichever flow disposed it. A disposed request scope is not read through: a flow that still
-    /// carries it keeps that session's identity (the holder pattern), never what was under it.
-    /// </summary>
-    private AmbientContext? Ambient
-    {
-        get
-        {
-            var context = _ambient.Value;
-            while (context is { IsRevoked: true })
-            {
-                context = context.Parent;
-            }
-
-            return context;
-        }
-    }
-
-    /// <summary>
-    /// The context whose user a <c>ChangeUser</c> is judged against: the current one with every <c>Su</c> grant above
-    /// it set aside. That is the innermost request scope (its session user) or the trigger run (admin in
-    /// <c>on_connect</c>, the pre-authentication user in <c>on_auth</c>), never a temporary <c>Su</c> target.
-    /// </summary>
-    private static AmbientContext? WithoutSuGrants(AmbientContext? context)
-    {
-        // Request contexts have no override; trigger contexts have no parent. Every other context is a Su scope.
-        while (context is { EffectiveUser: not null, Parent: not null })
-        {
-            context = context.Parent;
-        }
-
-        return context;
-    }
-
-    private SessionUser SessionUserOf(AmbientContext? context) => context?.Holder?.User ?? _backgroundUser;
-
-    private SessionUser EffectiveUserOf(AmbientContext? context) =>
-        context?.EffectiveUser ?? context?.Holder?.User ?? _backgroundUser;
+    /// <param name="user">The user name.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is empty, whitespace, longer than 256 characters or has control characters.</exception>
+    /// <exception cref="InvalidOperationException">There is no current session.</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect (<c>on_access_denied</c> ran).</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="SessionClosedException">The current session is closed.</exception>
+    /// <exception cref="SessionLimitExceededException">The target already holds <see cref="SessionManagerOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; the session user is unchanged.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public void ChangeUser(string user) => _switcher.ChangeUser(user);
 }

@@ -18,15 +18,15 @@ namespace SessionKit;
 /// </remarks>
 public readonly struct SessionScope : IDisposable
 {
-    private readonly SessionManager? _manager;
+    private readonly RequestScopes? _scopes;
     private readonly AmbientContext? _context;
 
-    internal SessionScope(SessionManager manager, AmbientContext context)
+    internal SessionScope(RequestScopes scopes, AmbientContext context)
     {
-        _manager = manager;
+        _scopes = scopes;
         _context = context;
     }
 
     /// <summary>Leaves the scope: restores the previous session, sync and effective user of this flow.</summary>
-    public void Dispose() => _manager?.Exit(_context!);
+    public void Dispose() => _scopes?.Exit(_context!);
 }

@@ -1,6 +1,6 @@
 namespace SessionKit;
 
-/// <summary>What <see cref="SessionOptions.SwitchUserPolicy"/> decides on: who asks to become whom.</summary>
+/// <summary>What <see cref="SessionManagerOptions.SwitchUserPolicy"/> decides on: who asks to become whom.</summary>
 /// <remarks><c>default(SwitchUserRequest)</c> is a guest asking for no user (an empty name); every policy should refuse it, and <see cref="AdminOnly"/> does.</remarks>
 public readonly struct SwitchUserRequest
 {

@@ -47,7 +47,7 @@ public sealed class ClosePathFaultTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public async Task AFaultAtAnAwaitOfTheClosePath_LeavesTheSessionClosedDestroyedAndDisconnectedOnce(string point, string mode, string consumer)
     {
-        var options = new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan };
+        var options = new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan };
         if (consumer == "evict")
         {
             options.MaxSessionsPerUser = _ => 1;
@@ -58,7 +58,7 @@ public sealed class ClosePathFaultTests(ITestOutputHelper output)
         var gate = new Gate();
         var connection = new FaultyConnection();
         var target = await h.M.ConnectAsync(new ConnectOptions { User = "alice", Connection = connection });
-        await h.M.BindResourceAsync(target, "phone");
+        await h.M.Users.BindResourceAsync(target, "phone");
         var replacer = consumer == "replace" ? await h.M.ConnectAsync(new ConnectOptions { User = "alice" }) : null;
         Inject(h.M, target, connection, point, Fault(mode, gate));
         using var cts = new CancellationTokenSource();
@@ -95,7 +95,7 @@ public sealed class ClosePathFaultTests(ITestOutputHelper output)
         h.DisconnectsOf(target).Should().Be(1, "on_disconnect runs exactly once");
         if (consumer == "replace")
         {
-            h.M.FindResource("alice", "phone").Should().BeSameAs(replacer, "the replacing bind took the resource");
+            h.M.Users.FindResource("alice", "phone").Should().BeSameAs(replacer, "the replacing bind took the resource");
         }
 
         if (consumer != "shutdown")
@@ -106,7 +106,7 @@ public sealed class ClosePathFaultTests(ITestOutputHelper output)
             }
 
             h.M.Count.Should().Be(0);
-            h.M.SessionsOf("alice").Should().BeEmpty();
+            h.M.Users.SessionsOf("alice").Should().BeEmpty();
             await h.M.DisposeAsync().AsTask().WaitAsync(Watchdog);
         }
 
@@ -136,13 +136,13 @@ public sealed class ClosePathFaultTests(ITestOutputHelper output)
         switch (point)
         {
             case "on_session_closing":
-                m.OnSessionClosing.Add(ctx => ReferenceEquals(ctx.Session, target) ? fault(ctx.CancellationToken) : ValueTask.CompletedTask);
+                m.Admin.OnSessionClosing.Add(ctx => ReferenceEquals(ctx.Session, target) ? fault(ctx.CancellationToken) : ValueTask.CompletedTask);
                 break;
             case "transport":
                 connection.OnClose = fault;
                 break;
             case "on_resource_unbind":
-                m.OnResourceUnbind.Add(ctx => ReferenceEquals(ctx.Session, target) ? fault(ctx.CancellationToken) : ValueTask.CompletedTask);
+                m.Users.OnResourceUnbind.Add(ctx => ReferenceEquals(ctx.Session, target) ? fault(ctx.CancellationToken) : ValueTask.CompletedTask);
                 break;
             case "on_disconnect":
                 m.OnDisconnect.Add(ctx => ReferenceEquals(ctx.Session, target) ? fault(ctx.CancellationToken) : ValueTask.CompletedTask);
@@ -155,12 +155,12 @@ public sealed class ClosePathFaultTests(ITestOutputHelper output)
     private static Task Start(SessionManager m, string consumer, Session target, Session? replacer, CancellationToken token) => consumer switch
     {
         "close" => target.CloseAsync(SessionCloseReason.Kicked, null, token).AsTask(),
-        "kick" => m.KickAsync(target.Id, null, token).AsTask(),
-        "kick-user" => m.KickUserAsync("alice", null, null, token).AsTask(),
-        "kick-all" => m.KickAllAsync(null, token).AsTask(),
-        "close-user-sessions" => m.CloseUserSessionsAsync("alice", SessionCloseReason.AccountDeleted, null, null, token).AsTask(),
+        "kick" => m.Admin.KickAsync(target.Id, null, token).AsTask(),
+        "kick-user" => m.Admin.KickUserAsync("alice", null, null, token).AsTask(),
+        "kick-all" => m.Admin.KickAllAsync(null, token).AsTask(),
+        "close-user-sessions" => m.Admin.CloseUserSessionsAsync("alice", SessionCloseReason.AccountDeleted, null, null, token).AsTask(),
         "evict" => m.ConnectAsync(new ConnectOptions { User = "alice" }).AsTask(),
-        "replace" => m.BindResourceAsync(replacer!, "phone").AsTask(),
+        "replace" => m.Users.BindResourceAsync(replacer!, "phone").AsTask(),
         "shutdown" => m.DisposeAsync().AsTask(),
         _ => throw new ArgumentOutOfRangeException(nameof(consumer), consumer, "unknown consumer"),
     };

@@ -19,7 +19,7 @@ public sealed class CloseRegressionTests
     [MemberData(nameof(Consumers))]
     public async Task ACloseCancelledWhileTheTransportIsClosing_StillEndsClosed_AndALaterCloseDoesNotReturnEarly(string consumer)
     {
-        await using var h = new Harness(new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
+        await using var h = new Harness(new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
         var gate = new Gate();
         var connection = new FaultyConnection { OnClose = gate.WaitAsync };
         var session = await h.M.ConnectAsync(new ConnectOptions { User = "alice", Connection = connection });
@@ -41,7 +41,7 @@ public sealed class CloseRegressionTests
     [Fact]
     public async Task ACancelledClose_DoesNotMakeShutdownSkipTheSession()
     {
-        var h = new Harness(new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
+        var h = new Harness(new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
         var gate = new Gate();
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = new FaultyConnection { OnClose = gate.WaitAsync } });
         using var cts = new CancellationTokenSource();
@@ -60,9 +60,9 @@ public sealed class CloseRegressionTests
     [Fact]
     public async Task ACloseStuckInAClosingTriggerPastTheShutdownTimeout_IsTakenOverByShutdown()
     {
-        var h = new Harness(new SessionOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) });
+        var h = new Harness(new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) });
         var gate = new Gate();
-        h.M.OnSessionClosing.Add(_ => gate.WaitIgnoringCancellationAsync());
+        h.M.Admin.OnSessionClosing.Add(_ => gate.WaitIgnoringCancellationAsync());
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = new FaultyConnection() });
         var closing = session.CloseAsync(SessionCloseReason.Kicked).AsTask();
         await gate.Reached.WaitAsync(Watchdog);
@@ -81,7 +81,7 @@ public sealed class CloseRegressionTests
     [Fact]
     public async Task ATriggerTokenCallbackThatThrowsWhenShutdownGivesUp_DoesNotStopTheShutdownFromCompleting()
     {
-        var h = new Harness(new SessionOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) });
+        var h = new Harness(new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) });
         var gate = new Gate();
         h.M.OnDisconnect.Add(async ctx =>
         {
@@ -107,7 +107,7 @@ public sealed class CloseRegressionTests
     [Fact]
     public async Task ACancelledClose_DoesNotLeaveTheUserOverItsLimit_UnderEvictOldest()
     {
-        await using var h = new Harness(new SessionOptions
+        await using var h = new Harness(new SessionManagerOptions
         {
             CloseTimeout = Timeout.InfiniteTimeSpan,
             MaxSessionsPerUser = _ => 1,
@@ -125,28 +125,28 @@ public sealed class CloseRegressionTests
 
         oldest.State.Should().NotBe(SessionState.Open, "EvictOldest closes the oldest session for the newcomer");
         await h.Destroyed(oldest).WaitAsync(Watchdog);
-        h.M.SessionsOf("alice").Should().Equal(newcomer);
+        h.M.Users.SessionsOf("alice").Should().Equal(newcomer);
         h.DisconnectsOf(oldest).Should().Be(1);
     }
 
     [Fact]
     public async Task ACancelledClose_DoesNotMakeAKickOldBindOfItsResourceSpin()
     {
-        await using var h = new Harness(new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
+        await using var h = new Harness(new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
         var gate = new Gate();
         var owner = await h.M.ConnectAsync(new ConnectOptions { User = "alice", Connection = new FaultyConnection { OnClose = gate.WaitAsync } });
         var newcomer = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
-        await h.M.BindResourceAsync(owner, "phone");
+        await h.M.Users.BindResourceAsync(owner, "phone");
         using var cts = new CancellationTokenSource();
         var closing = owner.CloseAsync(SessionCloseReason.Kicked, null, cts.Token).AsTask();
         await gate.Reached.WaitAsync(Watchdog);
         await cts.CancelAsync();
         await Record.ExceptionAsync(() => closing.WaitAsync(Watchdog));
 
-        var bound = await h.M.BindResourceAsync(newcomer, "phone").AsTask().WaitAsync(Watchdog);
+        var bound = await h.M.Users.BindResourceAsync(newcomer, "phone").AsTask().WaitAsync(Watchdog);
 
         bound.Should().Be("phone");
-        h.M.FindResource("alice", "phone").Should().BeSameAs(newcomer);
+        h.M.Users.FindResource("alice", "phone").Should().BeSameAs(newcomer);
         owner.State.Should().NotBe(SessionState.Open);
         h.DisconnectsOf(owner).Should().Be(1);
     }
@@ -168,7 +168,7 @@ public sealed class CloseRegressionTests
         failedAtOnce.Should().BeNull("a long grace period is valid: the client may hang up whenever it likes");
         session.State.Should().Be(SessionState.Open, "the client is still within its grace period");
         connection.Closes.Should().Be(1, "the client was told");
-        (await h.M.KickAsync(session.Id).AsTask().WaitAsync(Watchdog)).Should().BeFalse("the running close closes it");
+        (await h.M.Admin.KickAsync(session.Id).AsTask().WaitAsync(Watchdog)).Should().BeFalse("the running close closes it");
         await closing.WaitAsync(Watchdog);
         session.State.Should().Be(SessionState.Destroyed, "a kick does not wait out another close's grace period");
         h.DisconnectsOf(session).Should().Be(1);
@@ -197,10 +197,10 @@ public sealed class CloseRegressionTests
     private static Task Start(SessionManager m, string consumer, Session session, CancellationToken token) => consumer switch
     {
         "close" => session.CloseAsync(SessionCloseReason.Kicked, null, token).AsTask(),
-        "kick" => m.KickAsync(session.Id, null, token).AsTask(),
-        "kick-user" => m.KickUserAsync(session.User.Name, null, null, token).AsTask(),
-        "kick-all" => m.KickAllAsync(null, token).AsTask(),
-        "close-user-sessions" => m.CloseUserSessionsAsync(session.User.Name, SessionCloseReason.AccountDeleted, null, null, token).AsTask(),
+        "kick" => m.Admin.KickAsync(session.Id, null, token).AsTask(),
+        "kick-user" => m.Admin.KickUserAsync(session.User.Name, null, null, token).AsTask(),
+        "kick-all" => m.Admin.KickAllAsync(null, token).AsTask(),
+        "close-user-sessions" => m.Admin.CloseUserSessionsAsync(session.User.Name, SessionCloseReason.AccountDeleted, null, null, token).AsTask(),
         _ => throw new ArgumentOutOfRangeException(nameof(consumer), consumer, "unknown consumer"),
     };
 }

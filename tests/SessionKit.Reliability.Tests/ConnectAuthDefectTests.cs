@@ -21,7 +21,7 @@ public sealed class ConnectAuthDefectTests
         await using var h = new Harness();
         var order = new ConcurrentQueue<string>();
         var gate = new Gate();
-        h.M.OnUserOnline.Add(async _ => await gate.WaitIgnoringCancellationAsync());
+        h.M.Users.OnUserOnline.Add(async _ => await gate.WaitIgnoringCancellationAsync());
         h.M.OnConnect.Add(_ =>
         {
             order.Enqueue($"connect (current {h.M.Id})");
@@ -35,7 +35,7 @@ public sealed class ConnectAuthDefectTests
 
         var connecting = h.M.ConnectAsync(new ConnectOptions { User = "alice" }).AsTask();
         await gate.Reached.WaitAsync(Watchdog);
-        var kick = h.M.KickUserAsync("alice").AsTask();
+        var kick = h.M.Admin.KickUserAsync("alice").AsTask();
         gate.Open();
 
         var thrown = await Record.ExceptionAsync(() => connecting.WaitAsync(Watchdog));
@@ -112,7 +112,7 @@ public sealed class ConnectAuthDefectTests
     [Fact]
     public async Task EvictOldest_ConnectRefusedByOnConnect_EvictsNothing_AnAcceptedOneEvictsTheOldest()
     {
-        await using var h = new Harness(new SessionOptions { MaxSessionsPerUser = _ => 1, SessionLimitPolicy = SessionLimitPolicy.EvictOldest });
+        await using var h = new Harness(new SessionManagerOptions { MaxSessionsPerUser = _ => 1, SessionLimitPolicy = SessionLimitPolicy.EvictOldest });
         var oldest = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
         var refuse = true;
         var error = new InjectedFault();
@@ -122,12 +122,12 @@ public sealed class ConnectAuthDefectTests
 
         thrown.Should().BeSameAs(error);
         oldest.State.Should().Be(SessionState.Open, "nothing is evicted for a newcomer that does not survive its connect");
-        h.M.SessionsOf("alice").Should().Equal([oldest]);
+        h.M.Users.SessionsOf("alice").Should().Equal([oldest]);
 
         refuse = false;
         var newcomer = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
         oldest.State.Should().NotBe(SessionState.Open, "an accepted newcomer evicts the oldest");
-        h.M.SessionsOf("alice").Should().Equal([newcomer]);
+        h.M.Users.SessionsOf("alice").Should().Equal([newcomer]);
     }
 
     // ---- defect 5: authentication on a closed session ------------------------------------------------------------
@@ -158,7 +158,7 @@ public sealed class ConnectAuthDefectTests
         thrown.Should().BeOfType<SessionClosedException>();
         userInDisconnect.Should().Be("guest");
         session.User.Name.Should().Be("guest", "the tombstone keeps the user on_disconnect saw");
-        h.M.SessionsOf("alice").Should().BeEmpty();
+        h.M.Users.SessionsOf("alice").Should().BeEmpty();
         h.ShouldHaveClosedAndDestroyedEverySessionOnce();
     }
 
@@ -170,7 +170,7 @@ public sealed class ConnectAuthDefectTests
         await using var h = new Harness();
         var seen = new TaskCompletionSource<(ulong Before, ulong After, string User)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new Gate();
-        h.M.OnUserOffline.Add(async _ =>
+        h.M.Users.OnUserOffline.Add(async _ =>
         {
             var before = h.M.Id;
             await gate.WaitIgnoringCancellationAsync();
@@ -193,9 +193,9 @@ public sealed class ConnectAuthDefectTests
     [Fact]
     public async Task OnSessionEvicted_RunsWithTheEvictedSessionCurrent_AcrossAnAwait()
     {
-        await using var h = new Harness(new SessionOptions { MaxSessionsPerUser = _ => 1, SessionLimitPolicy = SessionLimitPolicy.EvictOldest });
+        await using var h = new Harness(new SessionManagerOptions { MaxSessionsPerUser = _ => 1, SessionLimitPolicy = SessionLimitPolicy.EvictOldest });
         var seen = new TaskCompletionSource<(ulong Before, ulong After)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        h.M.OnSessionEvicted.Add(async _ =>
+        h.M.Users.OnSessionEvicted.Add(async _ =>
         {
             var before = h.M.Id;
             await Task.Yield();

@@ -43,7 +43,7 @@ public sealed class ConnectAuthFaultTests
         var directory = new GatedDirectory(point == "verify" ? gate : null, fault == "throw" ? error : null);
         directory.Add("alice", "pw");
         var log = new EventLog();
-        await using var m = new SessionManager(new SessionOptions { ShutdownTimeout = Watchdog }, directory, log.CreateFactory());
+        await using var m = new SessionManager(new SessionManagerOptions { ShutdownTimeout = Watchdog }, directory, log.CreateFactory());
         var order = new ConcurrentDictionary<ulong, ConcurrentQueue<string>>();
         void Note(Session s, string what) => order.GetOrAdd(s.Id, _ => new ConcurrentQueue<string>()).Enqueue(what);
 
@@ -61,7 +61,7 @@ public sealed class ConnectAuthFaultTests
             }
         }
 
-        m.OnUserOnline.Add(async ctx => await Fault("user-online", ctx.CancellationToken));
+        m.Users.OnUserOnline.Add(async ctx => await Fault("user-online", ctx.CancellationToken));
         m.OnConnect.Add(async ctx =>
         {
             Note(ctx.Session, "connect start");
@@ -92,7 +92,7 @@ public sealed class ConnectAuthFaultTests
         var closing = closer switch
         {
             "close" => target.CloseAsync(SessionCloseReason.Kicked).AsTask(),
-            "kick" => m.KickAsync(target.Id).AsTask(),
+            "kick" => m.Admin.KickAsync(target.Id).AsTask(),
             "shutdown" => m.DisposeAsync().AsTask(),
             _ => Task.CompletedTask,
         };

@@ -16,7 +16,7 @@ public sealed class FaultTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
 
-    private static SessionOptions ShortShutdown => new() { ShutdownTimeout = Short };
+    private static SessionManagerOptions ShortShutdown => new() { ShutdownTimeout = Short };
 
     // ---- on_connect ----------------------------------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         plain.Should().BeAssignableTo<OperationCanceledException>();
         asUser.Should().BeAssignableTo<OperationCanceledException>();
         h.M.Count.Should().Be(0);
-        h.M.SessionsOf("alice").Should().BeEmpty();
+        h.M.Users.SessionsOf("alice").Should().BeEmpty();
         h.Connects.Should().BeEmpty();
         h.Disconnects.Should().BeEmpty();
     }
@@ -299,7 +299,7 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         thrown.Should().BeSameAs(error);
         session.User.Should().Be(SessionUser.Guest);
-        h.M.SessionsOf("alice").Should().BeEmpty();
+        h.M.Users.SessionsOf("alice").Should().BeEmpty();
         await h.Destroyed(session);
         h.DisconnectsOf(session).Should().Be(1);
         h.M.Count.Should().Be(0);
@@ -317,7 +317,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         {
             await h.M.DisconnectAsync(ctx.Session);
             await ctx.Session.CloseAsync(SessionCloseReason.Kicked);
-            kicked = await h.M.KickAsync(ctx.Session.Id);
+            kicked = await h.M.Admin.KickAsync(ctx.Session.Id);
             enter = Record.Exception(() => h.M.Enter(ctx.Session));
         });
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = new RecordingConnection() });
@@ -475,7 +475,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await h.M.ConnectAsync(new ConnectOptions { User = "alice", Connection = healthy });
 
         var thrown = await Record.ExceptionAsync(() => a.SendAsync("direct").AsTask());
-        var routed = await h.M.SendToAllAsync("alice", "routed");
+        var routed = await h.M.Users.SendToAllAsync("alice", "routed");
 
         thrown.Should().BeSameAs(error, "Session.SendAsync lets the connection's own failure through, unchanged");
         a.State.Should().Be(SessionState.Open);
@@ -509,7 +509,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [InlineData("hangs")]
     public async Task TransportClose_ThrowsOrHangs_TheSessionIsDisconnectedAnyway(string fault)
     {
-        await using var h = new Harness(new SessionOptions { CloseTimeout = Short });
+        await using var h = new Harness(new SessionManagerOptions { CloseTimeout = Short });
         var error = new InjectedFault();
         var never = new Gate();
         var connection = fault == "throws" ? new RecordingConnection { CloseFailure = error } : new RecordingConnection { CloseGate = never.Task };
@@ -538,7 +538,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task TransportClose_HangsDuringShutdown_DisposeStillFinishes_AndEverySessionIsClosedOnce()
     {
-        var h = new Harness(new SessionOptions { CloseTimeout = Short, ShutdownTimeout = TimeSpan.FromSeconds(30) });
+        var h = new Harness(new SessionManagerOptions { CloseTimeout = Short, ShutdownTimeout = TimeSpan.FromSeconds(30) });
         var never = new Gate();
         var sessions = new List<Session>();
         for (var i = 0; i < 3; i++)
@@ -559,7 +559,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task CloseAsync_WhileAnotherCloseOfTheSameSessionIsInFlight_CompletesOnlyOnceTheSessionIsClosed()
     {
-        await using var h = new Harness(new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
+        await using var h = new Harness(new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
         var hang = new Gate();
         var connection = new RecordingConnection { CloseGate = hang.Task };
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = connection });
@@ -581,7 +581,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     public async Task DisposeAsync_WhileAPoliteCloseIsInFlight_ClosesThatSessionOrReportsIt()
     {
         // The in-flight close hangs until the test releases it; shutdown may wait for it up to ShutdownTimeout.
-        var h = new Harness(new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan, ShutdownTimeout = Short });
+        var h = new Harness(new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan, ShutdownTimeout = Short });
         var hang = new Gate();
         var connection = new RecordingConnection { CloseGate = hang.Task };
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = connection });
@@ -605,12 +605,12 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task BindResource_KickOld_WhileTheOwnersCloseIsInFlight_WaitsForItWithoutSpinning()
     {
-        await using var h = new Harness(new SessionOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
+        await using var h = new Harness(new SessionManagerOptions { CloseTimeout = Timeout.InfiniteTimeSpan });
         var hang = new Gate();
         var ownerConnection = new RecordingConnection { CloseGate = hang.Task };
         var owner = await h.M.ConnectAsync(new ConnectOptions { User = "alice", Connection = ownerConnection });
         var newcomer = await h.M.ConnectAsync(new ConnectOptions { User = "alice", Connection = new RecordingConnection() });
-        (await h.M.BindResourceAsync(owner, "phone")).Should().Be("phone");
+        (await h.M.Users.BindResourceAsync(owner, "phone")).Should().Be("phone");
         var closing = owner.CloseAsync(SessionCloseReason.Kicked).AsTask();
         ownerConnection.ShouldBeClosing();
 
@@ -627,7 +627,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             }
         };
 
-        var binding = h.M.BindResourceAsync(newcomer, "phone").AsTask();
+        var binding = h.M.Users.BindResourceAsync(newcomer, "phone").AsTask();
         var retriesBeforeTheCloseWasReleased = Volatile.Read(ref retries);
         hang.Open();
 
@@ -667,7 +667,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Dispose_WhileEveryKindOfOperationIsInFlight_EachEndsAsDocumented_NoSessionIsLostOrLeaked()
     {
-        var h = new Harness(new SessionOptions { ShutdownTimeout = Short, CloseTimeout = Short });
+        var h = new Harness(new SessionManagerOptions { ShutdownTimeout = Short, CloseTimeout = Short });
         var gates = Enumerable.Range(0, 8).Select(_ => new Gate()).ToArray();
         var (connectGate, authGate, preBindGate, disconnectGate, closingGate, sendGate, closeGate, requestGate) =
             (gates[0], gates[1], gates[2], gates[3], gates[4], gates[5], gates[6], gates[7]);
@@ -688,7 +688,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 await authGate.WaitAsync(ctx.CancellationToken);
             }
         });
-        h.M.OnPreResourceBind.Add(async ctx =>
+        h.M.Users.OnPreResourceBind.Add(async ctx =>
         {
             if (ctx.Resource == "slow")
             {
@@ -702,7 +702,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 await disconnectGate.WaitAsync(ctx.CancellationToken);
             }
         });
-        h.M.OnSessionClosing.Add(async ctx =>
+        h.M.Admin.OnSessionClosing.Add(async ctx =>
         {
             if (ctx.Session.Type == slowClosing)
             {
@@ -723,7 +723,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         {
             ["connect"] = h.M.ConnectAsync(slowConnect).AsTask(),
             ["authenticate"] = h.M.AuthenticateAsync(authenticating, "bob", "pw").AsTask(),
-            ["bind"] = h.M.BindResourceAsync(binding, "slow").AsTask(),
+            ["bind"] = h.M.Users.BindResourceAsync(binding, "slow").AsTask(),
             ["disconnect"] = h.M.DisconnectAsync(disconnecting).AsTask(),
             ["close (on_session_closing hangs)"] = politelyClosing.CloseAsync(SessionCloseReason.Kicked).AsTask(),
             ["close (transport hangs)"] = transportClosing.CloseAsync(SessionCloseReason.Kicked).AsTask(),

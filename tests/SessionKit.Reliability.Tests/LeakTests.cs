@@ -19,7 +19,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     public async Task AMillionConnectDisconnectCycles_LeaveTheHeapWhereItStarted()
     {
         var cycles = Knobs.Int("SESSIONKIT_LEAK_CYCLES", DefaultCycles);
-        await using var m = new SessionManager(users: new FastUserDirectory());
+        await using var m = new SessionManager(directory: new FastUserDirectory());
         for (var i = 0; i < 10_000; i++)
         {
             await m.DisconnectAsync(await m.ConnectAsync(SessionType.Binary));
@@ -44,7 +44,7 @@ public sealed class LeakTests(ITestOutputHelper output)
         var cycles = Math.Max(1, Knobs.Int("SESSIONKIT_LEAK_CYCLES", DefaultCycles) / 5);
         var users = new FastUserDirectory();
         users.Add("alice", "pw");
-        await using var m = new SessionManager(new SessionOptions { AuthenticationTimeout = TimeSpan.FromHours(1) }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { AuthenticationTimeout = TimeSpan.FromHours(1) }, users);
         var connects = 0L;
         var disconnects = 0L;
         m.OnConnect.Add(ctx =>
@@ -70,12 +70,12 @@ public sealed class LeakTests(ITestOutputHelper output)
                 m.Storage.Set(key, new byte[64]);
                 using (m.Su("alice"))
                 {
-                    m.UserStorage("alice")!.Set("last", i);
+                    m.Users.StorageOf("alice")!.Set("last", i);
                 }
             }
 
             _ = session.Closed.Register(static () => { });
-            await m.BindResourceAsync(session, "r");
+            await m.Users.BindResourceAsync(session, "r");
             await m.DisconnectAsync(session, caller.Token);
         }
 
@@ -93,8 +93,8 @@ public sealed class LeakTests(ITestOutputHelper output)
         var after = HeapAfterFullCollection();
 
         m.Count.Should().Be(0);
-        m.SessionsOf("alice").Should().BeEmpty();
-        m.UserStorage("alice").Should().BeNull("the user entry goes with its last session");
+        m.Users.SessionsOf("alice").Should().BeEmpty();
+        m.Users.StorageOf("alice").Should().BeNull("the user entry goes with its last session");
         disconnects.Should().Be(connects);
         (after - before).Should().BeLessThan(Margin, $"the heap grew from {before:N0} to {after:N0} bytes over {cycles:N0} cycles");
         Figures.Report(output, "leak/full lifecycle cycles", ("cycles", cycles), ("heap before", before), ("heap after", after), ("growth", after - before));
@@ -105,7 +105,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     {
         var users = new FastUserDirectory();
         users.Add("alice", "pw");
-        await using var m = new SessionManager(users: users);
+        await using var m = new SessionManager(directory: users);
         m.OnDisconnect.Add(async _ => await Task.Yield());
         using var caller = new CancellationTokenSource();
 
@@ -127,7 +127,7 @@ public sealed class LeakTests(ITestOutputHelper output)
         var value = new object();
         var shared = new object();
         session.Storage.Set("value", value);
-        m.UserStorage("alice")!.Set("shared", shared);
+        m.Users.StorageOf("alice")!.Set("shared", shared);
         var token = session.Closed;
         token.Register(static () => { });
         using (m.Enter(session, 1))
@@ -135,7 +135,7 @@ public sealed class LeakTests(ITestOutputHelper output)
             m.Storage.Get("value").Should().BeSameAs(value);
         }
 
-        await m.BindResourceAsync(session, "phone");
+        await m.Users.BindResourceAsync(session, "phone");
         await m.DisconnectAsync(session, caller);
         session.State.Should().Be(SessionState.Destroyed);
         return (new WeakReference(session), new WeakReference(value), new WeakReference(shared), token);
@@ -146,7 +146,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     {
         var users = new FastUserDirectory();
         users.Add("alice", "pw");
-        await using var m = new SessionManager(users: users);
+        await using var m = new SessionManager(directory: users);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var (weak, late) = await StartLateTaskAsync(m, release.Task);
@@ -188,7 +188,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     public async Task NoTimer_KeepsADestroyedSessionAlive(string kind)
     {
         var time = new ManualTimeProvider();
-        var options = new SessionOptions { AuthenticationTimeout = kind.StartsWith("authentication", StringComparison.Ordinal) ? TimeSpan.FromHours(1) : null };
+        var options = new SessionManagerOptions { AuthenticationTimeout = kind.StartsWith("authentication", StringComparison.Ordinal) ? TimeSpan.FromHours(1) : null };
         await using var m = new SessionManager(options, new FastUserDirectory(), timeProvider: time);
 
         var (weak, timersWhileOpen) = await RunWithTimerAsync(m, time, kind);
@@ -254,7 +254,7 @@ public sealed class LeakTests(ITestOutputHelper output)
                 connection.CloseGate = hang.Task;
                 var closing = session.CloseAsync(SessionCloseReason.Kicked).AsTask();
                 armed = time.ActiveTimers;
-                time.Advance(SessionOptions.DefaultCloseTimeout);
+                time.Advance(SessionManagerOptions.DefaultCloseTimeout);
                 await closing;
                 hang.SetResult();
                 break;

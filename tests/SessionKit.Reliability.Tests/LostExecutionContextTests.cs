@@ -25,7 +25,7 @@ public sealed class LostExecutionContextTests
     {
         var users = new FastUserDirectory();
         users.Add("alice");
-        await using var m = new SessionManager(new SessionOptions { BackgroundUser = background }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { BackgroundUser = background }, users);
         var session = await m.ConnectAsync(new ConnectOptions { User = "alice" });
         var done = new TaskCompletionSource<(Session? Current, ulong Id, string User, string EffectiveUser, bool SuToAdmin)>(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -13,14 +13,14 @@ public sealed class ReentrantCloseTests
 {
     private static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(1);
 
-    private static SessionOptions NoTimeouts => new() { ShutdownTimeout = Timeout.InfiniteTimeSpan, CloseTimeout = Timeout.InfiniteTimeSpan };
+    private static SessionManagerOptions NoTimeouts => new() { ShutdownTimeout = Timeout.InfiniteTimeSpan, CloseTimeout = Timeout.InfiniteTimeSpan };
 
     [Fact]
     public async Task AClosingTriggerThatAwaitsItsOwnSessionsClose_Completes_AndTheSessionClosesOnce()
     {
         await using var h = new Harness(NoTimeouts);
         var inner = new TaskCompletionSource<SessionState>(TaskCreationOptions.RunContinuationsAsynchronously);
-        h.M.OnSessionClosing.Add(async ctx =>
+        h.M.Admin.OnSessionClosing.Add(async ctx =>
         {
             await ctx.Session.CloseAsync(SessionCloseReason.Kicked);
             await Task.Run(() => ctx.Session.CloseAsync().AsTask());
@@ -41,7 +41,7 @@ public sealed class ReentrantCloseTests
         await using var h = new Harness(NoTimeouts);
         var a = await h.M.ConnectAsync(SessionType.Binary);
         var b = await h.M.ConnectAsync(SessionType.Binary);
-        h.M.OnSessionClosing.Add(async ctx => await (ReferenceEquals(ctx.Session, a) ? b : a).CloseAsync());
+        h.M.Admin.OnSessionClosing.Add(async ctx => await (ReferenceEquals(ctx.Session, a) ? b : a).CloseAsync());
 
         await a.CloseAsync().AsTask().WaitAsync(Watchdog);
 
@@ -59,7 +59,7 @@ public sealed class ReentrantCloseTests
         var connection = new FaultyConnection { OnClose = async _ => await session!.CloseAsync() };
         session = await h.M.ConnectAsync(new ConnectOptions { Connection = connection });
 
-        await h.M.KickAsync(session.Id).AsTask().WaitAsync(Watchdog);
+        await h.M.Admin.KickAsync(session.Id).AsTask().WaitAsync(Watchdog);
 
         session.State.Should().Be(SessionState.Destroyed);
         h.DisconnectsOf(session).Should().Be(1);
@@ -71,13 +71,13 @@ public sealed class ReentrantCloseTests
         await using var h = new Harness(NoTimeouts);
         var owner = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
         var newcomer = await h.M.ConnectAsync(new ConnectOptions { User = "alice" });
-        await h.M.BindResourceAsync(owner, "phone");
+        await h.M.Users.BindResourceAsync(owner, "phone");
         var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        h.M.OnSessionClosing.Add(async ctx =>
+        h.M.Admin.OnSessionClosing.Add(async ctx =>
         {
             if (ReferenceEquals(ctx.Session, owner))
             {
-                outcome.TrySetResult(await Record.ExceptionAsync(() => h.M.BindResourceAsync(newcomer, "phone").AsTask()));
+                outcome.TrySetResult(await Record.ExceptionAsync(() => h.M.Users.BindResourceAsync(newcomer, "phone").AsTask()));
             }
         });
 
@@ -86,8 +86,8 @@ public sealed class ReentrantCloseTests
         var thrown = await outcome.Task.WaitAsync(Watchdog);
         thrown.Should().BeOfType<ResourceBindException>().Which.Condition.Should().Be("conflict");
         owner.State.Should().Be(SessionState.Destroyed);
-        h.M.FindResource("alice", "phone").Should().BeNull("the owner's close released it");
-        (await h.M.BindResourceAsync(newcomer, "phone")).Should().Be("phone", "the newcomer may bind it once the owner is closed");
+        h.M.Users.FindResource("alice", "phone").Should().BeNull("the owner's close released it");
+        (await h.M.Users.BindResourceAsync(newcomer, "phone")).Should().Be("phone", "the newcomer may bind it once the owner is closed");
     }
 
     [Theory]
@@ -113,10 +113,10 @@ public sealed class ReentrantCloseTests
         var connection = new FaultyConnection();
         switch (where)
         {
-            case "on_session_closing": h.M.OnSessionClosing.Add(_ => DisposeFromInside()); break;
+            case "on_session_closing": h.M.Admin.OnSessionClosing.Add(_ => DisposeFromInside()); break;
             case "on_disconnect": h.M.OnDisconnect.Add(_ => DisposeFromInside()); break;
             case "on_connect": h.M.OnConnect.Add(_ => DisposeFromInside()); break;
-            case "on_resource_unbind": h.M.OnResourceUnbind.Add(_ => DisposeFromInside()); break;
+            case "on_resource_unbind": h.M.Users.OnResourceUnbind.Add(_ => DisposeFromInside()); break;
             default: connection.OnClose = _ => DisposeFromInside(); break;
         }
 
@@ -124,8 +124,8 @@ public sealed class ReentrantCloseTests
         if (where != "on_connect")
         {
             var session = await connecting;
-            await h.M.BindResourceAsync(session, "phone");
-            await h.M.KickAsync(session.Id).AsTask().WaitAsync(Watchdog);
+            await h.M.Users.BindResourceAsync(session, "phone");
+            await h.M.Admin.KickAsync(session.Id).AsTask().WaitAsync(Watchdog);
         }
         else
         {

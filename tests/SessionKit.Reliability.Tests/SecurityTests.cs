@@ -167,7 +167,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         connect.Should().BeOfType<AccessDeniedException>().Which.Message.Should().Be("Session access is denied for user 'locked'");
         auth.Should().BeOfType<AccessDeniedException>().Which.Message.Should().Be("Session access is denied for user 'locked'");
         session.User.Should().Be(SessionUser.Guest);
-        h.M.SessionsOf("locked").Should().BeEmpty();
+        h.M.Users.SessionsOf("locked").Should().BeEmpty();
         h.M.Count.Should().Be(1);
     }
 
@@ -179,7 +179,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         var directory = new InMemoryUserDirectory();
         directory.AddUser("alice", "right password");
         var logs = new InMemoryLoggerProvider();
-        await using var m = new SessionManager(users: directory, loggerFactory: logs.CreateFactory());
+        await using var m = new SessionManager(directory: directory, loggerFactory: logs.CreateFactory());
         var attempts = new (string User, string Password)[]
         {
             ("alice", "wrong password"),
@@ -254,7 +254,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         var logs = new InMemoryLoggerProvider();
         var caught = new List<Exception>();
         var alice = directory.AddUser("alice", first);
-        await using (var m = new SessionManager(users: directory, loggerFactory: logs.CreateFactory()))
+        await using (var m = new SessionManager(directory: directory, loggerFactory: logs.CreateFactory()))
         {
             m.OnAuth.Add(ctx => ctx.Succeeded ? ValueTask.CompletedTask : throw new InjectedFault("on_auth refused the attempt"));
             directory.SetPassword("alice", second);
@@ -278,7 +278,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
             texts.Enqueue(directory.ToString()!);
             texts.Enqueue(string.Join(";", directory.Users));
             texts.Enqueue(m.ToString()!);
-            texts.Enqueue(string.Join(";", m.ListSessions()));
+            texts.Enqueue(string.Join(";", m.Admin.ListSessions()));
             texts.Enqueue(string.Join(";", m.GetSessions()));
         }
 
@@ -329,7 +329,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         var users = new FastUserDirectory();
         users.Add("alice", "pw");
         users.Add("bob", "pw");
-        await using var m = new SessionManager(users: users);
+        await using var m = new SessionManager(directory: users);
         var a = await m.ConnectAsync(new ConnectOptions { User = "alice" });
         var b = await m.ConnectAsync(new ConnectOptions { User = "bob" });
         var inA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -394,7 +394,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         // entering flow, like any task that outlives its request, keeps the session until it is destroyed (design.md
         // "Identity"). What must hold: the request reference is released once, so destroy is not delayed by it,
         // and after destroy no flow sees the session or reaches its storage.
-        await using var m = new SessionManager(users: new FastUserDirectory());
+        await using var m = new SessionManager(directory: new FastUserDirectory());
         var session = await m.ConnectAsync(SessionType.Binary);
 
         var (before, after, storageReachable) = await Task.Run(async () =>
@@ -424,7 +424,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
     [Fact]
     public async Task SessionsCreatedConcurrently_NeverShareAStorage()
     {
-        await using var m = new SessionManager(users: new FastUserDirectory());
+        await using var m = new SessionManager(directory: new FastUserDirectory());
         var sessions = new List<Session>();
         for (var i = 0; i < 200; i++)
         {

@@ -129,7 +129,7 @@ public sealed class TortureTests(ITestOutputHelper output)
 
             _users.Add("locked", "pwl", mayConnect: false);
             M = new SessionManager(
-                new SessionOptions
+                new SessionManagerOptions
                 {
                     MaxSessionsPerUser = _ => 5,
                     SessionLimitPolicy = (seed & 1) == 0 ? SessionLimitPolicy.RejectNew : SessionLimitPolicy.EvictOldest,
@@ -236,7 +236,7 @@ public sealed class TortureTests(ITestOutputHelper output)
             {
                 FinalCount = M.Count;
                 FinalSessions = M.GetSessions().Count;
-                FinalIndexed = UserNames.Sum(u => M.SessionsOf(u).Count) + (M.IsOnline("u0") ? 1 : 0);
+                FinalIndexed = UserNames.Sum(u => M.Users.SessionsOf(u).Count) + (M.Users.IsOnline("u0") ? 1 : 0);
                 await M.DisposeAsync();
             }
         }
@@ -515,7 +515,7 @@ public sealed class TortureTests(ITestOutputHelper output)
                         return;
                     }
 
-                    var resource = await M.BindResourceAsync(session, "r" + w.Rng.Next(3).ToString(CultureInfo.InvariantCulture));
+                    var resource = await M.Users.BindResourceAsync(session, "r" + w.Rng.Next(3).ToString(CultureInfo.InvariantCulture));
                     Expect(resource.StartsWith('r'), $"bind returned '{resource}'");
                     break;
                 }
@@ -562,7 +562,7 @@ public sealed class TortureTests(ITestOutputHelper output)
                 case "close-user-sessions":
                 {
                     var user = UserNames[1 + w.Rng.Next(UserNames.Length - 1)];
-                    var closed = await M.CloseUserSessionsAsync(user, SessionCloseReason.AccountDisabled);
+                    var closed = await M.Admin.CloseUserSessionsAsync(user, SessionCloseReason.AccountDisabled);
                     Expect(closed >= 0, "CloseUserSessionsAsync returned a negative count");
                     break;
                 }
@@ -574,7 +574,7 @@ public sealed class TortureTests(ITestOutputHelper output)
                         return;
                     }
 
-                    await M.KickAsync(session.Id);
+                    await M.Admin.KickAsync(session.Id);
                     break;
                 }
 
@@ -790,7 +790,7 @@ public sealed class TortureTests(ITestOutputHelper output)
             Expect(count >= 0, "Count is never negative");
             InterlockedMax(ref _peak, count);
             var user = UserNames[w.Rng.Next(UserNames.Length)];
-            var sessions = M.SessionsOf(user);
+            var sessions = M.Users.SessionsOf(user);
             Expect(sessions.Distinct().Count() == sessions.Count, $"SessionsOf({user}) lists a session twice");
             foreach (var session in sessions)
             {

@@ -17,7 +17,7 @@ public sealed class TriggerContextAcrossDestroyTests
         await using var h = new Harness();
         var seen = new TaskCompletionSource<(ulong Before, ulong After, string User)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new Gate();
-        h.M.OnSessionClosing.Add(async _ =>
+        h.M.Admin.OnSessionClosing.Add(async _ =>
         {
             var before = h.M.Id;
             await gate.WaitIgnoringCancellationAsync();
@@ -50,7 +50,7 @@ public sealed class TriggerContextAcrossDestroyTests
         await using var h = new Harness();
         var seen = new TaskCompletionSource<(ulong Before, ulong After, string User)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new Gate();
-        h.M.OnUserOnline.Add(async context =>
+        h.M.Users.OnUserOnline.Add(async context =>
         {
             if (context.UserName != "bob")
             {

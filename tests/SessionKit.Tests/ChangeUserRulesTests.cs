@@ -19,7 +19,7 @@ public sealed class ChangeUserRulesTests
     }
 
     // Lets anyone Su (the grant under test), while ChangeUser keeps the default rule.
-    private static SessionOptions SuForAnyone => new()
+    private static SessionManagerOptions SuForAnyone => new()
     {
         SwitchUserPolicy = r => r.Kind == SwitchUserKind.Su || SwitchUserRequest.AdminOnly(r),
     };
@@ -48,7 +48,7 @@ public sealed class ChangeUserRulesTests
     public async Task ChangeUser_InsideASuScope_IsAllowedWhenTheSessionUserItselfMaySwitch()
     {
         // The session user is admin; the Su scope narrows the flow to guest. ChangeUser is judged against admin.
-        await using var m = new SessionManager(users: _users);
+        await using var m = new SessionManager(directory: _users);
         var session = await m.ConnectAsync(new ConnectOptions { User = "admin" });
         using var request = m.Enter(session, 1);
 
@@ -66,7 +66,7 @@ public sealed class ChangeUserRulesTests
     [Fact]
     public async Task ChangeUser_InOnConnect_TheRemainingOnConnectTriggersRunAsTheNewUser_OnDisconnectStillAsAdmin()
     {
-        await using var m = new SessionManager(users: _users);
+        await using var m = new SessionManager(directory: _users);
         var seen = new List<string>();
         m.OnDisconnect.Add(_ =>
         {
@@ -95,7 +95,7 @@ public sealed class ChangeUserRulesTests
     [Fact]
     public async Task ChangeUser_InARequest_ChangesTheFlowForTheRestOfTheRequest()
     {
-        await using var m = new SessionManager(users: _users);
+        await using var m = new SessionManager(directory: _users);
         var session = await m.ConnectAsync(new ConnectOptions { User = "admin" });
 
         using (m.Enter(session, 1))
@@ -111,7 +111,7 @@ public sealed class ChangeUserRulesTests
     public async Task ChangeUser_InOnAuth_IsJudgedAgainstThePreAuthenticationUser_NotAdmin()
     {
         // on_auth runs as the pre-authentication user (no admin elevation), so a guest's on_auth cannot switch.
-        await using var m = new SessionManager(users: _users);
+        await using var m = new SessionManager(directory: _users);
         Exception? refused = null;
         m.OnAuth.Add(_ =>
         {
@@ -135,7 +135,7 @@ public sealed class ChangeUserRulesTests
     public async Task SuAndChangeUser_ToADirectoryUserWithAReservedIdAndAnotherName_AreRefused(ulong id, string name)
     {
         var users = new ReservedIdDirectory(_users, new SessionUser(id, name));
-        await using var m = new SessionManager(users: users);
+        await using var m = new SessionManager(directory: users);
         var session = await m.ConnectAsync(new ConnectOptions { User = "admin" });
         var denied = new List<AccessDeniedTriggerContext>();
         m.OnAccessDenied.Add(c =>
@@ -163,7 +163,7 @@ public sealed class ChangeUserRulesTests
     {
         // The caller is the background user here, the one way to run as such a user that no authentication check sees.
         var users = new ReservedIdDirectory(_users, new SessionUser(1, "mallory"));
-        await using var m = new SessionManager(new SessionOptions { BackgroundUser = "mallory" }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { BackgroundUser = "mallory" }, users);
 
         var act = () => m.Su("tester");
 

@@ -17,7 +17,7 @@ public sealed class HotPathAllocationTests
     [Fact]
     public async Task Disconnect_OfASessionWithoutTriggersOrResource_AllocatesNothing()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var batch = new Session[Rounds * 2];
         for (var i = 0; i < batch.Length; i++)
         {
@@ -53,7 +53,7 @@ public sealed class HotPathAllocationTests
     [Fact]
     public async Task AmbientReads_AndTypedStorageReads_InsideAScope_AllocateNothing()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set(Counter, 7);
         ulong checksum = 0;

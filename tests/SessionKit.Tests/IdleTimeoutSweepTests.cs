@@ -21,7 +21,7 @@ public sealed class IdleTimeoutSweepTests
     [Fact]
     public async Task ThousandSessions_ExactlyTheIdleOnesOfTimedUsersAreClosed()
     {
-        await using var manager = new SessionManager(new SessionOptions { IdleTimeout = (u, _) => u.Name == "alice" ? IdleTimeoutTests.Timeout10 : null }, _users, timeProvider: _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (u, _) => u.Name == "alice" ? IdleTimeoutTests.Timeout10 : null }, _users, timeProvider: _time);
         var disconnected = 0;
         manager.OnDisconnect.Add(_ => { Interlocked.Increment(ref disconnected); return default; });
         var idleAlice = new List<Session>();
@@ -59,7 +59,7 @@ public sealed class IdleTimeoutSweepTests
         // Sweeps 2 s apart against a 1 ms timeout: the session is due at every sweep that finds no scope open, so the
         // sweep and the request loop collide constantly. Inside a scope the session must be open; the loop must end
         // with SessionClosedException; on_disconnect runs once and the session is destroyed.
-        await using var manager = new SessionManager(new SessionOptions { IdleTimeout = (_, _) => TimeSpan.FromMilliseconds(1) }, _users, timeProvider: _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => TimeSpan.FromMilliseconds(1) }, _users, timeProvider: _time);
         var disconnected = 0;
         manager.OnDisconnect.Add(_ => { Interlocked.Increment(ref disconnected); return default; });
 
@@ -116,7 +116,7 @@ public sealed class IdleTimeoutSweepTests
     {
         var time = new TimerRecordingTimeProvider(_time);
         var asked = 0;
-        var manager = new SessionManager(new SessionOptions { IdleTimeout = (_, _) => { Interlocked.Increment(ref asked); return null; } }, _users, timeProvider: time);
+        var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => { Interlocked.Increment(ref asked); return null; } }, _users, timeProvider: time);
         await manager.ConnectAsync(new ConnectOptions { User = "alice" });
         time.Timers.Should().ContainSingle("one timer for the manager, none per session");
         IdleTimeoutTests.Tick(_time, 3);
@@ -133,7 +133,7 @@ public sealed class IdleTimeoutSweepTests
     public async Task WithoutIdleTimeouts_NoTimerIsCreated()
     {
         var time = new TimerRecordingTimeProvider(_time);
-        await using var manager = new SessionManager(users: _users, timeProvider: time);
+        await using var manager = new SessionManager(directory: _users, timeProvider: time);
         var session = await manager.ConnectAsync(new ConnectOptions { User = "alice" });
 
         IdleTimeoutTests.Tick(_time, 3600);
@@ -146,7 +146,7 @@ public sealed class IdleTimeoutSweepTests
     public async Task HundredIdleSessions_OneTimerClosesThemAll()
     {
         var time = new TimerRecordingTimeProvider(_time);
-        await using var manager = new SessionManager(new SessionOptions { IdleTimeout = (_, _) => IdleTimeoutTests.Timeout10 }, _users, timeProvider: time);
+        await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => IdleTimeoutTests.Timeout10 }, _users, timeProvider: time);
         for (var i = 0; i < 100; i++)
         {
             await manager.ConnectAsync(new ConnectOptions { User = "bob" });

@@ -8,7 +8,7 @@ namespace SessionKit.Tests;
 /// <summary>
 /// Tarantool case 82 (3.8 <c>session.users.&lt;name&gt;.idle_timeout</c>): an idle session is closed with
 /// <c>connection-timeout</c>; a session inside a request scope never is; other users are unaffected.
-/// <see cref="SessionOptions.IdleTimeout"/> with the default 1 s sweep; the clock moves only when a test moves it.
+/// <see cref="SessionManagerOptions.IdleTimeout"/> with the default 1 s sweep; the clock moves only when a test moves it.
 /// </summary>
 public sealed class IdleTimeoutTests
 {
@@ -147,7 +147,7 @@ public sealed class IdleTimeoutTests
         await using var manager = Manager((_, _) => Timeout10);
         var rewritten = new SessionCloseReason("policy-violation", "Idle");
         SessionCloseReason? seen = null;
-        manager.OnSessionClosing.Add(c =>
+        manager.Admin.OnSessionClosing.Add(c =>
         {
             seen = c.Reason;
             c.Reason = rewritten;
@@ -170,7 +170,7 @@ public sealed class IdleTimeoutTests
     {
         using var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
-        await using var manager = new SessionManager(new SessionOptions { IdleTimeout = (_, _) => TimeSpan.FromSeconds(seconds) }, _users, factory, _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => TimeSpan.FromSeconds(seconds) }, _users, factory, _time);
         var sessions = new[] { await manager.ConnectAsync(SessionType.Binary), await manager.ConnectAsync(SessionType.Binary) };
 
         Tick(_time, 3);
@@ -186,7 +186,7 @@ public sealed class IdleTimeoutTests
     {
         using var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
-        await using var manager = new SessionManager(new SessionOptions { IdleTimeout = (_, _) => Timeout.InfiniteTimeSpan }, _users, factory, _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => Timeout.InfiniteTimeSpan }, _users, factory, _time);
         var session = await manager.ConnectAsync(SessionType.Binary);
 
         Tick(_time, 30);
@@ -201,7 +201,7 @@ public sealed class IdleTimeoutTests
         using var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var manager = new SessionManager(
-            new SessionOptions { IdleTimeout = (user, _) => user.Name == "bob" ? throw new InvalidOperationException("boom") : Timeout10 },
+            new SessionManagerOptions { IdleTimeout = (user, _) => user.Name == "bob" ? throw new InvalidOperationException("boom") : Timeout10 },
             _users,
             factory,
             _time);
@@ -220,19 +220,19 @@ public sealed class IdleTimeoutTests
     [InlineData(-1)]
     public void NonPositiveSweepInterval_IsRejectedByName(int seconds)
     {
-        var act = () => new SessionManager(new SessionOptions { IdleSweepInterval = TimeSpan.FromSeconds(seconds) });
-        act.Should().Throw<ArgumentException>().WithMessage("*SessionOptions.IdleSweepInterval must be positive*").And.ParamName.Should().Be("options");
+        var act = () => new SessionManager(new SessionManagerOptions { IdleSweepInterval = TimeSpan.FromSeconds(seconds) });
+        act.Should().Throw<ArgumentException>().WithMessage("*SessionManagerOptions.IdleSweepInterval must be positive*").And.ParamName.Should().Be("options");
     }
 
     [Fact]
     public void Defaults_AreNoIdleTimeouts_AndA1SecondSweep()
     {
-        var options = new SessionOptions();
+        var options = new SessionManagerOptions();
         options.IdleTimeout.Should().BeNull();
         options.IdleSweepInterval.Should().Be(TimeSpan.FromSeconds(1));
-        SessionOptions.DefaultIdleSweepInterval.Should().Be(TimeSpan.FromSeconds(1));
+        SessionManagerOptions.DefaultIdleSweepInterval.Should().Be(TimeSpan.FromSeconds(1));
     }
 
     private SessionManager Manager(Func<SessionUser, SessionType, TimeSpan?> idleTimeout) =>
-        new(new SessionOptions { IdleTimeout = idleTimeout }, _users, timeProvider: _time);
+        new(new SessionManagerOptions { IdleTimeout = idleTimeout }, _users, timeProvider: _time);
 }

@@ -20,14 +20,14 @@ public sealed class SessionManagerAuthTests
     [Fact]
     public async Task AuthenticateAsync_CorrectPassword_SwitchesSessionUser()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var user = await sessions.AuthenticateAsync(session, "alice", Password);
 
         user.Should().Be(_alice);
         session.User.Should().Be(_alice);
-        sessions.SessionsOf("alice").Should().ContainSingle().Which.Should().BeSameAs(session);
+        sessions.Users.SessionsOf("alice").Should().ContainSingle().Which.Should().BeSameAs(session);
         using (sessions.Enter(session, 1))
         {
             sessions.User.Should().Be("alice");
@@ -39,7 +39,7 @@ public sealed class SessionManagerAuthTests
     [Fact]
     public async Task AuthenticateAsync_UnknownUserAndWrongPassword_FailIdentically()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var unknown = await Capture(() => sessions.AuthenticateAsync(session, "eve", Password));
@@ -63,7 +63,7 @@ public sealed class SessionManagerAuthTests
     [Fact]
     public async Task AuthenticateAsync_FailureAfterSuccess_KeepsThePreviousUser()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         await sessions.AuthenticateAsync(session, "alice", Password);
 
@@ -71,35 +71,35 @@ public sealed class SessionManagerAuthTests
 
         await act.Should().ThrowAsync<AuthenticationFailedException>();
         session.User.Should().Be(_alice);
-        sessions.SessionsOf("alice").Should().ContainSingle();
-        sessions.SessionsOf("bob").Should().BeEmpty();
+        sessions.Users.SessionsOf("alice").Should().ContainSingle();
+        sessions.Users.SessionsOf("bob").Should().BeEmpty();
     }
 
     [Fact]
     public async Task AuthenticateAsync_ReAuthentication_SwitchesUserAndReindexes()
     {
         // spec §4.6 step 8: alice, a failed attempt, then guest with an empty password switches back.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         await sessions.AuthenticateAsync(session, "alice", Password);
         await sessions.AuthenticateAsync(session, "bob", "bob-password");
 
         session.User.Should().Be(_bob);
-        sessions.SessionsOf("alice").Should().BeEmpty();
-        sessions.SessionsOf("bob").Should().ContainSingle().Which.Should().BeSameAs(session);
+        sessions.Users.SessionsOf("alice").Should().BeEmpty();
+        sessions.Users.SessionsOf("bob").Should().ContainSingle().Which.Should().BeSameAs(session);
 
         await sessions.AuthenticateAsync(session, "guest", string.Empty);
 
         session.User.Should().Be(SessionUser.Guest);
-        sessions.SessionsOf("bob").Should().BeEmpty();
-        sessions.SessionsOf("guest").Should().BeEmpty("guest sessions are not indexed");
+        sessions.Users.SessionsOf("bob").Should().BeEmpty();
+        sessions.Users.SessionsOf("guest").Should().BeEmpty("guest sessions are not indexed");
     }
 
     [Fact]
     public async Task AuthenticateAsync_UserThatMayNotConnect_ThrowsAccessDeniedWithoutOnAuth()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var authRuns = 0;
         var denied = new List<(string, string, string, string)>();
@@ -126,14 +126,14 @@ public sealed class SessionManagerAuthTests
         authRuns.Should().Be(0, "2.11+: a correct password for a user without session access does not run on_auth");
         session.User.Should().Be(SessionUser.Guest);
         session.State.Should().Be(SessionState.Open);
-        sessions.SessionsOf("nosess").Should().BeEmpty();
+        sessions.Users.SessionsOf("nosess").Should().BeEmpty();
     }
 
     [Fact]
     public async Task AuthenticateAsync_UserThatMayNotConnectWithWrongPassword_FailsWithCredentialsError()
     {
         // 2.11+: the session-access check comes after the password check, so a wrong password says nothing more.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var deniedRuns = 0;
         var auths = new List<(string, bool)>();
@@ -159,7 +159,7 @@ public sealed class SessionManagerAuthTests
     [Fact]
     public async Task AuthenticateAsync_ClosedSession_ThrowsSessionClosedAndKeepsUser()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var scope = sessions.Enter(session, 1);
         await sessions.DisconnectAsync(session);
@@ -168,7 +168,7 @@ public sealed class SessionManagerAuthTests
 
         (await act.Should().ThrowAsync<SessionClosedException>()).Which.SessionId.Should().Be(session.Id);
         session.User.Should().Be(SessionUser.Guest);
-        sessions.SessionsOf("alice").Should().BeEmpty();
+        sessions.Users.SessionsOf("alice").Should().BeEmpty();
         scope.Dispose();
     }
 
@@ -177,7 +177,7 @@ public sealed class SessionManagerAuthTests
     {
         var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
-        await using var sessions = new SessionManager(users: _users, loggerFactory: factory);
+        await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         const string secret = "Tr0ub4dor&3-secret";
         const string typedAsName = "hunter2-typed-into-name";
@@ -201,7 +201,7 @@ public sealed class SessionManagerAuthTests
     {
         var directory = new InMemoryUserDirectory();
         var carol = directory.AddUser("carol", "carol's password");
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var act = async () => await sessions.AuthenticateAsync(session, "carol", "Carol's password");
@@ -218,7 +218,7 @@ public sealed class SessionManagerAuthTests
         // Tarantool: a user without a password (admin by default) cannot authenticate over the network; only guest
         // is accepted without credentials (§4.6 step 2). Otherwise any client becomes admin with an empty password,
         // which defeats the Su caller check of design.md.
-        await using var sessions = new SessionManager(users: new InMemoryUserDirectory());
+        await using var sessions = new SessionManager(directory: new InMemoryUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var act = async () => await sessions.AuthenticateAsync(session, "admin", string.Empty);
@@ -231,7 +231,7 @@ public sealed class SessionManagerAuthTests
     public async Task AuthenticateAsync_GuestWithEmptyPassword_SucceedsWithOnAuth()
     {
         // spec §5.2 case 63: user='guest' with an empty password runs on_auth('guest', true).
-        await using var sessions = new SessionManager(users: new InMemoryUserDirectory());
+        await using var sessions = new SessionManager(directory: new InMemoryUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var auths = new List<(string, bool)>();
         sessions.OnAuth.Add(c =>

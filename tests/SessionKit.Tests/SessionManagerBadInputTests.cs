@@ -121,8 +121,8 @@ public sealed class SessionManagerBadInputTests
         await using var owner = sessions;
         var before = Snapshot(sessions, session);
 
-        AssertBadName(() => sessions.SessionsOf(Name(kind)), kind, "user");
-        AssertBadName(() => sessions.IsOnline(Name(kind)), kind, "user");
+        AssertBadName(() => sessions.Users.SessionsOf(Name(kind)), kind, "user");
+        AssertBadName(() => sessions.Users.IsOnline(Name(kind)), kind, "user");
 
         Snapshot(sessions, session).Should().Be(before);
     }
@@ -190,15 +190,15 @@ public sealed class SessionManagerBadInputTests
 
         act.Should().Throw<SessionClosedException>().Which.SessionId.Should().Be(session.Id);
         session.User.Name.Should().Be("tester");
-        sessions.SessionsOf("tester").Should().ContainSingle();
+        sessions.Users.SessionsOf("tester").Should().ContainSingle();
         request.Dispose();
-        sessions.SessionsOf("tester").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().BeEmpty();
     }
 
     [Fact]
     public async Task Dispose_Twice_IsANoOpAndClosesEachSessionOnce()
     {
-        var sessions = new SessionManager(users: _users);
+        var sessions = new SessionManager(directory: _users);
         var runs = 0;
         sessions.OnDisconnect.Add(_ =>
         {
@@ -244,7 +244,7 @@ public sealed class SessionManagerBadInputTests
     public async Task SuScope_DisposedTwiceOrOutOfOrder_RestoresCorrectly()
     {
         // A permissive policy so that three distinct effective users can nest.
-        var (sessions, session) = await OpenAsync(user: "admin", options: new SessionOptions { SwitchUserPolicy = _ => true });
+        var (sessions, session) = await OpenAsync(user: "admin", options: new SessionManagerOptions { SwitchUserPolicy = _ => true });
         await using var owner = sessions;
         using var request = sessions.Enter(session, 1);
 
@@ -285,7 +285,7 @@ public sealed class SessionManagerBadInputTests
     [Fact]
     public void DefaultScope_Dispose_IsANoOp()
     {
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         var act = () => default(SessionScope).Dispose();
 
@@ -311,7 +311,7 @@ public sealed class SessionManagerBadInputTests
     [InlineData("SessionsOf")]
     public async Task Calls_AfterDispose_ThrowObjectDisposed(string call)
     {
-        var sessions = new SessionManager(users: _users);
+        var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var scope = sessions.Enter(session, 1);
         await sessions.DisposeAsync();
@@ -332,7 +332,7 @@ public sealed class SessionManagerBadInputTests
             "GetSession" => () => Task.FromResult(sessions.GetSession(session.Id)),
             "GetSessions" => () => Task.FromResult(sessions.GetSessions()),
             "Peer" => () => Task.FromResult(sessions.Peer(session.Id)),
-            _ => () => Task.FromResult(sessions.SessionsOf("tester")),
+            _ => () => Task.FromResult(sessions.Users.SessionsOf("tester")),
         };
 
         (await act.Should().ThrowAsync<ObjectDisposedException>()).Which.ObjectName.Should().Be(nameof(SessionManager));
@@ -378,10 +378,10 @@ public sealed class SessionManagerBadInputTests
             $"effective={sessions.EffectiveUser}",
             $"sync={sessions.Sync}",
             $"storage={string.Join(",", session.Storage.GetStringKeys().Order().Select(k => $"{k}={session.Storage.Get(k)}"))}",
-            $"tester={string.Join(",", sessions.SessionsOf("tester").Select(s => s.Id))}",
-            $"admin={string.Join(",", sessions.SessionsOf("admin").Select(s => s.Id))}");
+            $"tester={string.Join(",", sessions.Users.SessionsOf("tester").Select(s => s.Id))}",
+            $"admin={string.Join(",", sessions.Users.SessionsOf("admin").Select(s => s.Id))}");
 
-    private async Task<(SessionManager Sessions, Session Session)> OpenAsync(string user = "tester", SessionOptions? options = null)
+    private async Task<(SessionManager Sessions, Session Session)> OpenAsync(string user = "tester", SessionManagerOptions? options = null)
     {
         var sessions = new SessionManager(options, _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = user });

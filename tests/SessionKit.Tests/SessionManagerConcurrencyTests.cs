@@ -26,7 +26,7 @@ public sealed class SessionManagerConcurrencyTests
         const int total = 1000;
         var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
-        await using var sessions = new SessionManager(users: _users, loggerFactory: factory);
+        await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var disconnects = new ConcurrentDictionary<ulong, int>();
         sessions.OnDisconnect.Add(c =>
         {
@@ -69,7 +69,7 @@ public sealed class SessionManagerConcurrencyTests
     {
         var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
-        await using var sessions = new SessionManager(users: _users, loggerFactory: factory);
+        await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var runs = 0;
         sessions.OnDisconnect.Add(async _ =>
         {
@@ -99,7 +99,7 @@ public sealed class SessionManagerConcurrencyTests
     {
         var logs = new InMemoryLoggerProvider();
         using var factory = logs.CreateFactory();
-        await using var sessions = new SessionManager(users: _users, loggerFactory: factory);
+        await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var opened = new List<Session>();
         for (var i = 0; i < 200; i++)
         {
@@ -143,7 +143,7 @@ public sealed class SessionManagerConcurrencyTests
     [Fact]
     public async Task Sync_ConcurrentRequestsOfOneSession_EachSeesItsOwnAcrossAwaits()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         const int requests = 50;
         var allEntered = new Gate(requests);
@@ -179,7 +179,7 @@ public sealed class SessionManagerConcurrencyTests
     [Fact]
     public async Task Su_InOneFlow_IsInvisibleToAConcurrentFlowOfTheSameSession()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         var switched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var observed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -214,7 +214,7 @@ public sealed class SessionManagerConcurrencyTests
     public async Task ChangeUser_InOneRequest_IsSeenByAConcurrentRequest()
     {
         // spec §4.1 step 4: the one-argument su changes the session, so the other requests run as the new user.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -243,7 +243,7 @@ public sealed class SessionManagerConcurrencyTests
     [Fact]
     public async Task DisconnectAsync_WhileRequestsInFlight_ExistsAndStorageLastUntilTheLastScopeExits()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set("shared", "written before close");
         const int requests = 3;
@@ -288,7 +288,7 @@ public sealed class SessionManagerConcurrencyTests
     [Fact]
     public async Task AuthenticateAsync_ConcurrentlyAsDifferentUsers_IndexEndsConsistent()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -304,14 +304,14 @@ public sealed class SessionManagerConcurrencyTests
         for (var i = 0; i < 10; i++)
         {
             var name = $"user{i}";
-            sessions.SessionsOf(name).Should().HaveCount(name == final ? 1 : 0, $"only {final} holds the session");
+            sessions.Users.SessionsOf(name).Should().HaveCount(name == final ? 1 : 0, $"only {final} holds the session");
         }
     }
 
     [Fact]
     public async Task AuthenticateRacingDisconnect_ManySessions_LeaveNothingIndexed()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var opened = new List<Session>();
         for (var i = 0; i < 100; i++)
         {
@@ -345,8 +345,8 @@ public sealed class SessionManagerConcurrencyTests
         sessions.Count.Should().Be(0);
         for (var i = 0; i < 10; i++)
         {
-            sessions.SessionsOf($"user{i}").Should().BeEmpty();
-            sessions.IsOnline($"user{i}").Should().BeFalse();
+            sessions.Users.SessionsOf($"user{i}").Should().BeEmpty();
+            sessions.Users.IsOnline($"user{i}").Should().BeFalse();
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Ambient_OutsideAnySession_ReportsBackgroundValues()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         sessions.Current.Should().BeNull();
         sessions.Id.Should().Be(0UL);
@@ -34,7 +34,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_OpenSession_SetsEveryAmbientMember()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester", Peer = new IPEndPoint(IPAddress.Parse("10.0.0.1"), 4000) });
         var tester = session.User;
 
@@ -61,7 +61,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_AcrossAwaits_KeepsSessionAndSync()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 7))
@@ -79,7 +79,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_TaskStartedInsideScope_InheritsSessionSyncAndUser()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
 
         (Session? Current, ulong Sync, string User) seen;
@@ -97,7 +97,7 @@ public sealed class SessionManagerContextTests
     public async Task Enter_TaskStartedFromGuestRequest_RunsAsGuestNotAdmin()
     {
         // design.md: unlike Tarantool (§4.4), work started from a client's request keeps that client's user.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         (string User, string EffectiveUser, ulong Euid) seen;
@@ -114,7 +114,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_TaskOutlivesDestroyedSession_SeesNoSessionButKeepsLastUser()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -163,7 +163,7 @@ public sealed class SessionManagerContextTests
     {
         // design.md: work started from a request keeps that client's session and user and never silently becomes
         // admin. The task's own scopes (a Su, a nested request) must restore what it inherited, not skip past it.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -200,7 +200,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Storage_OutsideAnySession_ThrowsInvalidOperationException()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         await sessions.ConnectAsync(SessionType.Binary);
 
         var act = () => sessions.Storage;
@@ -211,7 +211,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_ScopeLeftByException_DoesNotLeak()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var act = () =>
@@ -232,7 +232,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_ScopesOfTwoSessionsDisposedOutOfOrder_NeverLeak()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var first = await sessions.ConnectAsync(SessionType.Binary);
         var second = await sessions.ConnectAsync(SessionType.Console);
 
@@ -253,7 +253,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_NestedRequestsOfOneSession_InnerExitRestoresOuterSync()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -273,7 +273,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Enter_InsideAsyncMethodThatReturns_DoesNotFlowBackToCaller()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         async Task<ulong> HandleRequestAsync()
@@ -295,8 +295,8 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Ambient_TwoManagers_AreIndependent()
     {
-        await using var first = new SessionManager(users: _users);
-        await using var second = new SessionManager(users: _users);
+        await using var first = new SessionManager(directory: _users);
+        await using var second = new SessionManager(directory: _users);
         var session = await first.ConnectAsync(new ConnectOptions { User = "tester" });
         var other = await second.ConnectAsync(SessionType.Binary);
 
@@ -315,7 +315,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Exists_NoArgument_TrueOnlyWhileInsideARegisteredSession()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         sessions.Exists().Should().BeFalse();
@@ -332,7 +332,7 @@ public sealed class SessionManagerContextTests
     [Fact]
     public async Task Ambient_InsideSessionWithoutNetworkPeer_PeerIsNull()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Applier);
 
         using (sessions.Enter(session, 1))

@@ -20,7 +20,7 @@ public sealed class SessionManagerLifecycleTests
     public async Task ConnectAsync_NewSessions_AreOpenGuestsWithRisingIds()
     {
         var time = new ManualTimeProvider();
-        await using var sessions = new SessionManager(users: _users, timeProvider: time);
+        await using var sessions = new SessionManager(directory: _users, timeProvider: time);
 
         var first = await sessions.ConnectAsync(SessionType.Binary);
         time.Advance(TimeSpan.FromSeconds(3));
@@ -49,7 +49,7 @@ public sealed class SessionManagerLifecycleTests
     [InlineData("none", null)]
     public async Task ConnectAsync_Peer_IsCapturedInTarantoolFormat(string kind, string? expected)
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         EndPoint? peer = kind switch
         {
             "ipv4" => new IPEndPoint(IPAddress.Loopback, 55457),
@@ -68,7 +68,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task ConnectAsync_PreAuthenticatedUser_StartsAsThatUserWithoutOnAuth()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var authRuns = 0;
         sessions.OnAuth.Add(_ =>
         {
@@ -79,14 +79,14 @@ public sealed class SessionManagerLifecycleTests
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester", Type = SessionType.Binary });
 
         session.User.Name.Should().Be("tester");
-        sessions.SessionsOf("tester").Should().ContainSingle().Which.Should().BeSameAs(session);
+        sessions.Users.SessionsOf("tester").Should().ContainSingle().Which.Should().BeSameAs(session);
         authRuns.Should().Be(0);
     }
 
     [Fact]
     public async Task ConnectAsync_UnknownPreAuthenticatedUser_ThrowsUserNotFoundAndRegistersNothing()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         var act = async () => await sessions.ConnectAsync(new ConnectOptions { User = "nosuch" });
 
@@ -98,7 +98,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task ConnectAsync_PreAuthenticatedUserThatMayNotConnect_ThrowsAccessDeniedAndFiresTrigger()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var denied = new List<(string, string, string, string)>();
         sessions.OnAccessDenied.Add(c =>
         {
@@ -111,13 +111,13 @@ public sealed class SessionManagerLifecycleTests
         (await act.Should().ThrowAsync<AccessDeniedException>()).Which.Message.Should().Be("Session access is denied for user 'nosess'");
         denied.Should().Equal(("Session", "universe", string.Empty, "nosess"));
         sessions.Count.Should().Be(0);
-        sessions.SessionsOf("nosess").Should().BeEmpty();
+        sessions.Users.SessionsOf("nosess").Should().BeEmpty();
     }
 
     [Fact]
     public async Task ConnectAsync_CancelledToken_ThrowsAndRegistersNothing()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
@@ -130,7 +130,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisconnectAsync_OpenSession_DestroysItAndClearsStorage()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester", Peer = new IPEndPoint(IPAddress.Loopback, 3301) });
         session.Storage.Set(Key, "value");
         session.Storage.Set("plain", 42);
@@ -143,7 +143,7 @@ public sealed class SessionManagerLifecycleTests
         sessions.Exists(session.Id).Should().BeFalse();
         sessions.Count.Should().Be(0);
         sessions.TryGetSession(session.Id, out _).Should().BeFalse();
-        sessions.SessionsOf("tester").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().BeEmpty();
         storage.Count.Should().Be(0);
         storage.Get(Key).Should().BeNull();
         storage.Get("plain").Should().BeNull();
@@ -160,7 +160,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisconnectAsync_CalledTwice_ClosesOnce()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var runs = 0;
         sessions.OnDisconnect.Add(_ =>
         {
@@ -180,7 +180,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisconnectAsync_ClosedTokenTakenBeforehand_FiresOnClose()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var token = session.Closed;
         var fired = false;
@@ -195,7 +195,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task Enter_AfterDisconnect_ThrowsSessionClosedException()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         await sessions.DisconnectAsync(session);
 
@@ -208,7 +208,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisconnectAsync_WithRequestInFlight_DestroysOnlyWhenTheScopeExits()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set(Key, "before");
 
@@ -234,7 +234,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisconnectAsync_OnDisconnectRunning_SessionStillRegisteredWithStorageAndPeer()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         (bool Exists, string? Value, string? Peer, ulong Sync, string EffectiveUser, Session? Current, SessionState State) seen = default;
         sessions.OnDisconnect.Add(c =>
         {
@@ -260,7 +260,7 @@ public sealed class SessionManagerLifecycleTests
     public async Task DisconnectAsync_OnDisconnectAwaits_DestroyWaitsForIt()
     {
         // spec gh-4627: a yielding on_disconnect never sees a destroyed session.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         (ulong Before, ulong After) ids = default;
@@ -289,7 +289,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task Type_SetByHost_ChangesTheSessionsType()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new SessionType("c2s_unauthed"));
 
         session.Type = new SessionType("c2s");
@@ -304,7 +304,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task GetSessions_ReturnsSnapshotOrderedById()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var created = new List<Session>();
         for (var i = 0; i < 5; i++)
         {
@@ -322,7 +322,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisposeAsync_WithOpenSessions_ClosesAndDestroysEachOnce()
     {
-        var sessions = new SessionManager(users: _users);
+        var sessions = new SessionManager(directory: _users);
         var runs = new List<ulong>();
         sessions.OnDisconnect.Add(c =>
         {
@@ -345,7 +345,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisposeAsync_WithRequestInFlight_DestroysWhenTheScopeExits()
     {
-        var sessions = new SessionManager(users: _users);
+        var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set(Key, "in flight");
         var scope = sessions.Enter(session, 1);
@@ -363,7 +363,7 @@ public sealed class SessionManagerLifecycleTests
     public async Task DisposeAsync_HangingOnDisconnect_IsBoundedByShutdownTimeout()
     {
         var time = new ManualTimeProvider();
-        var options = new SessionOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) };
+        var options = new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) };
         var sessions = new SessionManager(options, _users, timeProvider: time);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -18,13 +18,13 @@ public sealed class SessionManagerSuTests
         _users.Add("nosess", mayConnect: false);
     }
 
-    private static SessionOptions Permissive => new() { SwitchUserPolicy = _ => true };
+    private static SessionManagerOptions Permissive => new() { SwitchUserPolicy = _ => true };
 
     [Fact]
     public void Su_OnAFreshManager_WorksWithoutAConfigurationStep()
     {
         // spec §5.2 case 26 — difference: there is no box.cfg; the constructor is the configuration.
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         var effective = sessions.Su("guest", () => sessions.EffectiveUser);
 
@@ -38,7 +38,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_NameThatIsNoUser_ThrowsUserNotFound(string name)
     {
         // spec §5.2 case 27: roles and numeric ids are not users; names only (no Su(0)).
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         using var request = sessions.Enter(session, 1);
 
@@ -52,7 +52,7 @@ public sealed class SessionManagerSuTests
     public void Su_Null_ThrowsArgumentNullNeverGuest()
     {
         // spec §5.2 case 27 / §2.8 — difference: su(nil) switches to guest in Tarantool; here it is an argument error.
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         var act = () => sessions.Su(null!, () => sessions.EffectiveUser);
 
@@ -64,7 +64,7 @@ public sealed class SessionManagerSuTests
     public void Su_LongUnknownName_IsShortenedInTheMessage()
     {
         // spec §2.8: a long name is truncated in "User '…' is not found".
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
         var name = new string('a', 200);
 
         var act = () => sessions.Su(name);
@@ -78,7 +78,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_AsAdmin_FuncSeesSessionUserAdminAndEffectiveTester()
     {
         // spec §5.2 case 28
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         using var request = sessions.Enter(session, 1);
 
@@ -94,7 +94,7 @@ public sealed class SessionManagerSuTests
     public async Task ChangeUser_AsAdmin_ChangesSessionAndEffectiveUser()
     {
         // spec §5.2 case 29: the one-argument su changes both.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
 
         using (sessions.Enter(session, 1))
@@ -105,8 +105,8 @@ public sealed class SessionManagerSuTests
         }
 
         session.User.Should().Be(_tester);
-        sessions.SessionsOf("tester").Should().ContainSingle().Which.Should().BeSameAs(session);
-        sessions.SessionsOf("admin").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().ContainSingle().Which.Should().BeSameAs(session);
+        sessions.Users.SessionsOf("admin").Should().BeEmpty();
         using (sessions.Enter(session, 2))
         {
             sessions.User.Should().Be("tester", "the change lasts for the rest of the session");
@@ -117,7 +117,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_AsTesterToAdmin_IsDeniedByDefault()
     {
         // spec §5.2 case 30 — difference: Tarantool never checks the caller; SessionKit lets only admin switch.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         var denied = new List<(string, string, string, string)>();
         sessions.OnAccessDenied.Add(c =>
@@ -152,7 +152,7 @@ public sealed class SessionManagerSuTests
     public void Su_AdminToGuest_UidStaysAdminEuidIsGuest()
     {
         // spec §5.2 case 31
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         sessions.Su("guest", () => sessions.Uid).Should().Be(1UL);
         sessions.Su("guest", () => sessions.Euid).Should().Be(0UL);
@@ -162,7 +162,7 @@ public sealed class SessionManagerSuTests
     public void Su_FuncResult_IsReturnedUnchangedIncludingNulls()
     {
         // spec §5.2 case 32: every result comes back, embedded nils included (a C# tuple stands for Lua's multiple returns).
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         var result = sessions.Su("guest", () => (3, "a", (string?)null, "c"));
 
@@ -173,7 +173,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_FuncThrows_SameExceptionPropagatesAndEffectiveUserIsRestored()
     {
         // spec §5.2 case 33, for the sync and async forms.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var boom = new InvalidOperationException("boom");
 
         var sync = () => sessions.Su("guest", () => throw boom);
@@ -193,7 +193,7 @@ public sealed class SessionManagerSuTests
     public void Su_NestedGuestThenAdmin_IsDeniedByDefaultAndGuestIsKept()
     {
         // spec §5.2 case 34 — difference: the inner switch runs as guest, which may not become admin.
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         var seen = sessions.Su("guest", () =>
         {
@@ -221,7 +221,7 @@ public sealed class SessionManagerSuTests
     [Fact]
     public void Su_NestedAdminThenGuest_RestoresEachLevel()
     {
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
 
         var seen = sessions.Su("tester", () =>
         {
@@ -239,7 +239,7 @@ public sealed class SessionManagerSuTests
     public void Su_UserVersusEffectiveUser_MatchesTheFixedDocs()
     {
         // spec §5.2 case 35: user() ignores su (admin-xxx), effective_user() shows it (guest-xxx).
-        using var sessions = new SessionManager(users: _users);
+        using var sessions = new SessionManager(directory: _users);
         const string suffix = "-xxx";
 
         sessions.Su("guest", () => sessions.User + suffix).Should().Be("admin-xxx");
@@ -250,7 +250,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_TargetWithoutSessionAccess_BothFormsAreDenied()
     {
         // spec §5.2 case 36 (message per design.md: "Session access is denied for user 'NAME'").
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var denied = new List<(string, string, string, string)>();
         sessions.OnAccessDenied.Add(c =>
         {
@@ -274,7 +274,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_NullDelegate_ThrowsArgumentNull()
     {
         // spec §5.2 case 37: a non-function is a type error; in C# only null can get through.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         var action = () => sessions.Su("guest", (Action)null!);
         var func = () => sessions.Su("guest", (Func<int>)null!);
@@ -298,7 +298,7 @@ public sealed class SessionManagerSuTests
     public async Task SuAndChangeUser_GuestToAdmin_AreDeniedAndLaterRequestsStayGuest()
     {
         // spec §5.2 case 40 — the security test: a guest calling su('admin') becomes admin in Tarantool, never here.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -322,7 +322,7 @@ public sealed class SessionManagerSuTests
     [Fact]
     public async Task SuAsync_AcrossAwaits_KeepsTheTargetAndRestoresAfterwards()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         using var request = sessions.Enter(session, 3);
 
@@ -344,7 +344,7 @@ public sealed class SessionManagerSuTests
     {
         // As box.session.su(user) inside su(u, f) on Tarantool (ChangeUserConformanceTests): the effective user of the
         // rest of the scope is the new session user, not the Su target.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
         using var request = sessions.Enter(session, 1);
 
@@ -368,7 +368,7 @@ public sealed class SessionManagerSuTests
         // The embedded directory is asked first (every name it holds is valid, so a name it finds needs no check);
         // any other directory is asked only about valid names.
         var recording = new RecordingDirectory(_users);
-        using var custom = new SessionManager(users: recording);
+        using var custom = new SessionManager(directory: recording);
         using var embedded = new SessionManager();
 
         foreach (var sessions in new[] { custom, embedded })
@@ -387,7 +387,7 @@ public sealed class SessionManagerSuTests
     {
         var users = new InMemoryUserDirectory();
         users.AddUser("carol", "pw");
-        using var sessions = new SessionManager(users: users);
+        using var sessions = new SessionManager(directory: users);
 
         sessions.Su("carol", () => sessions.EffectiveUser).Should().Be("carol");
         FluentActions.Invoking(() => sessions.Su("nobody")).Should().Throw<UserNotFoundException>();
@@ -398,7 +398,7 @@ public sealed class SessionManagerSuTests
     public async Task Su_AndChangeUser_AskACustomDirectoryOnlyAfterTheirOwnChecks()
     {
         var recording = new RecordingDirectory(_users);
-        var sessions = new SessionManager(users: recording);
+        var sessions = new SessionManager(directory: recording);
 
         // Outside any session, ChangeUser refuses before any lookup.
         FluentActions.Invoking(() => sessions.ChangeUser("tester")).Should().Throw<InvalidOperationException>();

@@ -15,11 +15,11 @@ public sealed class SessionManagerTests
     {
         await using var sessions = new SessionManager();
 
-        sessions.Users.Should().BeOfType<InMemoryUserDirectory>();
+        sessions.Directory.Should().BeOfType<InMemoryUserDirectory>();
         sessions.TimeProvider.Should().BeSameAs(TimeProvider.System);
-        sessions.Users.TryFindUser("guest", out var guest).Should().BeTrue();
+        sessions.Directory.TryFindUser("guest", out var guest).Should().BeTrue();
         guest!.Id.Should().Be(0UL);
-        sessions.Users.TryFindUser("admin", out var admin).Should().BeTrue();
+        sessions.Directory.TryFindUser("admin", out var admin).Should().BeTrue();
         admin!.Id.Should().Be(1UL);
         sessions.Count.Should().Be(0);
     }
@@ -29,16 +29,16 @@ public sealed class SessionManagerTests
     {
         var time = new ManualTimeProvider();
 
-        await using var sessions = new SessionManager(users: _users, timeProvider: time);
+        await using var sessions = new SessionManager(directory: _users, timeProvider: time);
 
-        sessions.Users.Should().BeSameAs(_users);
+        sessions.Directory.Should().BeSameAs(_users);
         sessions.TimeProvider.Should().BeSameAs(time);
     }
 
     [Fact]
     public async Task Count_FollowsConnectAndDestroy()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         var first = await sessions.ConnectAsync(SessionType.Binary);
         var second = await sessions.ConnectAsync(SessionType.Binary);
@@ -53,7 +53,7 @@ public sealed class SessionManagerTests
     [Fact]
     public async Task TryGetSession_RegisteredAndUnknownIds_AnswersAccordingly()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         sessions.TryGetSession(session.Id, out var found).Should().BeTrue();
@@ -65,7 +65,7 @@ public sealed class SessionManagerTests
     [Fact]
     public async Task GetSession_UnknownId_ThrowsSessionNotFoundWithTheId()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         await sessions.ConnectAsync(SessionType.Binary);
 
         var act = () => sessions.GetSession(77);
@@ -79,7 +79,7 @@ public sealed class SessionManagerTests
     public async Task Peer_OfAnotherRegisteredSession_IsReadableById()
     {
         // spec §2.3: peer(sid) works for any existing session, not only the current one.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var remote = await sessions.ConnectAsync(SessionType.Binary, new IPEndPoint(IPAddress.Parse("192.168.1.10"), 50000));
         var local = await sessions.ConnectAsync(SessionType.Binary);
 
@@ -93,7 +93,7 @@ public sealed class SessionManagerTests
     [Fact]
     public async Task Peer_OfDestroyedSession_ThrowsSessionDoesNotExist()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary, new IPEndPoint(IPAddress.Loopback, 1));
         await sessions.DisconnectAsync(session);
 
@@ -106,25 +106,25 @@ public sealed class SessionManagerTests
     [Fact]
     public async Task SessionsOf_ReturnsASnapshotOfTheUsersSessionsOldestFirst()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var first = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         var second = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         await sessions.ConnectAsync(SessionType.Binary);
 
-        var snapshot = sessions.SessionsOf("tester");
+        var snapshot = sessions.Users.SessionsOf("tester");
         await sessions.DisconnectAsync(first);
 
         snapshot.Should().Equal(first, second);
-        sessions.SessionsOf("tester").Should().Equal(second);
-        sessions.SessionsOf("guest").Should().BeEmpty();
-        sessions.SessionsOf("nobody").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().Equal(second);
+        sessions.Users.SessionsOf("guest").Should().BeEmpty();
+        sessions.Users.SessionsOf("nobody").Should().BeEmpty();
     }
 
     [Fact]
     public async Task SessionOfAnotherManager_IsRejectedByEveryCall()
     {
-        await using var sessions = new SessionManager(users: _users);
-        await using var other = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
+        await using var other = new SessionManager(directory: _users);
         var foreign = await other.ConnectAsync(new ConnectOptions { User = "tester" });
         foreign.Storage.Set("k", "v");
 
@@ -146,7 +146,7 @@ public sealed class SessionManagerTests
     [Fact]
     public async Task GetSessions_Empty_ReturnsEmptyList()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         sessions.GetSessions().Should().BeEmpty();
     }

@@ -2,7 +2,7 @@ using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests;
 
-/// <summary>SessionOptions: defaults, validation at construction, the background user and the switch-user policy.</summary>
+/// <summary>SessionManagerOptions: defaults, validation at construction, the background user and the switch-user policy.</summary>
 public sealed class SessionOptionsTests
 {
     private readonly FastUserDirectory _users = new();
@@ -13,12 +13,12 @@ public sealed class SessionOptionsTests
     [Fact]
     public void Defaults_AreTheDocumentedValues()
     {
-        var options = new SessionOptions();
+        var options = new SessionManagerOptions();
 
         options.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(10));
-        options.ShutdownTimeout.Should().Be(SessionOptions.DefaultShutdownTimeout);
+        options.ShutdownTimeout.Should().Be(SessionManagerOptions.DefaultShutdownTimeout);
         options.CloseTimeout.Should().Be(TimeSpan.FromSeconds(5));
-        options.CloseTimeout.Should().Be(SessionOptions.DefaultCloseTimeout);
+        options.CloseTimeout.Should().Be(SessionManagerOptions.DefaultCloseTimeout);
         options.BackgroundUser.Should().Be("admin");
         options.SwitchUserPolicy.Should().BeNull();
     }
@@ -29,7 +29,7 @@ public sealed class SessionOptionsTests
     [InlineData(-5000)]
     public void Constructor_NonPositiveShutdownTimeout_ThrowsNamingTheOption(int milliseconds)
     {
-        var options = new SessionOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+        var options = new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(milliseconds) };
 
         var act = () => new SessionManager(options, _users);
 
@@ -43,7 +43,7 @@ public sealed class SessionOptionsTests
     [InlineData(-2)]
     public void Constructor_NonPositiveCloseTimeout_ThrowsNamingTheOption(int milliseconds)
     {
-        var options = new SessionOptions { CloseTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+        var options = new SessionManagerOptions { CloseTimeout = TimeSpan.FromMilliseconds(milliseconds) };
 
         var act = () => new SessionManager(options, _users);
 
@@ -55,7 +55,7 @@ public sealed class SessionOptionsTests
     [Fact]
     public void Constructor_TimeoutLongerThanIntMaxMilliseconds_Throws()
     {
-        var options = new SessionOptions { ShutdownTimeout = TimeSpan.FromDays(30) };
+        var options = new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromDays(30) };
 
         var act = () => new SessionManager(options, _users);
 
@@ -65,7 +65,7 @@ public sealed class SessionOptionsTests
     [Fact]
     public async Task Constructor_InfiniteTimeouts_AreAccepted()
     {
-        var options = new SessionOptions { ShutdownTimeout = Timeout.InfiniteTimeSpan, CloseTimeout = Timeout.InfiniteTimeSpan };
+        var options = new SessionManagerOptions { ShutdownTimeout = Timeout.InfiniteTimeSpan, CloseTimeout = Timeout.InfiniteTimeSpan };
 
         await using var sessions = new SessionManager(options, _users);
 
@@ -81,7 +81,7 @@ public sealed class SessionOptionsTests
     [InlineData("unknown")]
     public void Constructor_InvalidBackgroundUser_ThrowsNamingTheOption(string kind)
     {
-        var options = new SessionOptions
+        var options = new SessionManagerOptions
         {
             BackgroundUser = kind switch
             {
@@ -105,7 +105,7 @@ public sealed class SessionOptionsTests
     [Fact]
     public async Task BackgroundUser_Guest_IsWhoCodeOutsideSessionsRunsAs()
     {
-        await using var sessions = new SessionManager(new SessionOptions { BackgroundUser = "guest" }, _users);
+        await using var sessions = new SessionManager(new SessionManagerOptions { BackgroundUser = "guest" }, _users);
 
         sessions.User.Should().Be("guest");
         sessions.EffectiveUser.Should().Be("guest");
@@ -117,7 +117,7 @@ public sealed class SessionOptionsTests
     [Fact]
     public async Task BackgroundUser_AddedUser_IsReportedOutsideSessions()
     {
-        await using var sessions = new SessionManager(new SessionOptions { BackgroundUser = "tester" }, _users);
+        await using var sessions = new SessionManager(new SessionManagerOptions { BackgroundUser = "tester" }, _users);
 
         sessions.User.Should().Be("tester");
         sessions.Uid.Should().Be(_tester.Id);
@@ -127,7 +127,7 @@ public sealed class SessionOptionsTests
     public async Task SwitchUserPolicy_Custom_ReceivesTheRequestAndDecides()
     {
         var requests = new List<SwitchUserRequest>();
-        var options = new SessionOptions
+        var options = new SessionManagerOptions
         {
             SwitchUserPolicy = r =>
             {
@@ -157,7 +157,7 @@ public sealed class SessionOptionsTests
     [Fact]
     public async Task SwitchUserPolicy_DenyAll_RefusesEvenAdmin()
     {
-        await using var sessions = new SessionManager(new SessionOptions { SwitchUserPolicy = _ => false }, _users);
+        await using var sessions = new SessionManager(new SessionManagerOptions { SwitchUserPolicy = _ => false }, _users);
 
         var act = () => sessions.Su("guest");
 
@@ -169,7 +169,7 @@ public sealed class SessionOptionsTests
     public async Task SwitchUserPolicy_Default_ChecksTheCallerBeforeTheTargetExists()
     {
         // A refused caller cannot learn which user names exist: unknown and known targets fail alike.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         using var request = sessions.Enter(session, 1);
 
@@ -183,7 +183,7 @@ public sealed class SessionOptionsTests
     [Fact]
     public async Task SwitchUserPolicy_Default_LetsACallerSwitchToItself()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         using var request = sessions.Enter(session, 1);
 

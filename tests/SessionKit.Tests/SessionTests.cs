@@ -13,7 +13,7 @@ public sealed class SessionTests
     [Fact]
     public async Task ToString_NamesIdTypeUserPeerAndStateButNoStorageValues()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester", Peer = new IPEndPoint(IPAddress.Loopback, 9000) });
         session.Storage.Set("token", "storage-secret-value");
 
@@ -27,7 +27,7 @@ public sealed class SessionTests
     [Fact]
     public async Task ToString_SessionWithoutPeerAfterDestroy_SaysSo()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Console);
         await sessions.DisconnectAsync(session);
 
@@ -37,7 +37,7 @@ public sealed class SessionTests
     [Fact]
     public async Task State_MovesOpenClosedDestroyed()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.State.Should().Be(SessionState.Open);
         var request = sessions.Enter(session, 1);
@@ -52,7 +52,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Storage_IsCreatedOncePerSession()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var first = await sessions.ConnectAsync(SessionType.Binary);
         var second = await sessions.ConnectAsync(SessionType.Binary);
 
@@ -63,7 +63,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Storage_FirstTouchedAfterDestroy_IsEmptyAndRefusesWrites()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         await sessions.DisconnectAsync(session);
 
@@ -77,7 +77,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Storage_ConcurrentFirstAccess_AllCallersGetTheSameInstance()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -95,7 +95,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Closed_TakenAfterDisconnect_IsAlreadyCancelled()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         await sessions.DisconnectAsync(session);
@@ -106,7 +106,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Closed_FiresWhileInFlightRequestsStillRun()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var token = session.Closed;
         using var request = sessions.Enter(session, 1);
@@ -120,7 +120,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Closed_CallbackThatThrows_DoesNotBreakDisconnect()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         using var registration = session.Closed.Register(() => throw new InvalidOperationException("host bug"));
 
@@ -133,7 +133,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Host_FromConnectOptions_IsKept()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         var withHost = await sessions.ConnectAsync(new ConnectOptions { Host = "example.org" });
         var without = await sessions.ConnectAsync(SessionType.Binary);
@@ -146,7 +146,7 @@ public sealed class SessionTests
     public async Task SendAsync_ClosedSession_ReturnsFalseAndSendsNothing()
     {
         // spec §2.10: push on a closed session fails ("Session is closed"); here it returns false.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var connection = new RecordingConnection();
         var session = await sessions.ConnectAsync(new ConnectOptions { Connection = connection });
 
@@ -160,7 +160,7 @@ public sealed class SessionTests
     [Fact]
     public async Task User_FollowsAuthenticationAndChangeUser()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         session.User.Should().Be(SessionUser.Guest);

@@ -17,7 +17,7 @@ public sealed class SessionTombstoneTests
     [Fact]
     public async Task ClosedToken_TakenBeforeDestroy_StaysUsableAfterIt()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var token = session.Closed;
         await sessions.DisconnectAsync(session);
@@ -40,9 +40,9 @@ public sealed class SessionTombstoneTests
     public async Task EveryPublicMember_OfADestroyedSession_Answers()
     {
         var connection = new RecordingConnection();
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester", Host = "example.org", Peer = new IPEndPoint(IPAddress.Loopback, 9000), Connection = connection });
-        await sessions.BindResourceAsync(session, "phone");
+        await sessions.Users.BindResourceAsync(session, "phone");
         session.Storage.Set("k", "v");
         await sessions.DisconnectAsync(session);
         session.State.Should().Be(SessionState.Destroyed);

@@ -19,7 +19,7 @@ public sealed class SuScopeLifetimeTests
     }
 
     // Su needs a policy that lets the client switch; the point of these tests is what happens after the scope ends.
-    private static SessionOptions Permissive => new() { SwitchUserPolicy = _ => true };
+    private static SessionManagerOptions Permissive => new() { SwitchUserPolicy = _ => true };
 
     [Fact]
     public async Task SuScope_DisposedByATaskItStarted_IsGoneFromTheEnteringFlow_AlsoAfterItsRequestAndSession()
@@ -156,7 +156,7 @@ public sealed class SuScopeLifetimeTests
     {
         // F enters r1, starts a task, enters r2, then disposes r1 out of order. The task carries r1 only; its own Su
         // must restore r1 (the session's guest), never pass over it to the background admin.
-        await using var m = new SessionManager(users: _users);
+        await using var m = new SessionManager(directory: _users);
         var first = await m.ConnectAsync(SessionType.Binary);
         var second = await m.ConnectAsync(SessionType.Binary);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

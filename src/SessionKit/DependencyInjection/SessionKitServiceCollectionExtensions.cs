@@ -21,14 +21,14 @@ public static class SessionKitServiceCollectionExtensions
     /// </para>
     /// <para>
     /// The manager is built when it is first resolved: from the options configured by every
-    /// <see cref="AddSessions(IServiceCollection, Action{SessionOptions})"/> call (in registration order), the
+    /// <see cref="AddSessions(IServiceCollection, Action{SessionManagerOptions})"/> call (in registration order), the
     /// <see cref="IUserDirectory"/>, the <see cref="Microsoft.Extensions.Logging.ILoggerFactory"/> (no logging when none
     /// is registered) and the <see cref="TimeProvider"/> from the container. Invalid options throw
     /// <see cref="ArgumentException"/> then, with a message that names the option and its rule.
     /// </para>
     /// <para>
     /// The container owns the manager: disposing the service provider (host stop) closes every session and runs its
-    /// <c>on_disconnect</c> triggers, bounded by <see cref="SessionOptions.ShutdownTimeout"/>. Triggers registered as
+    /// <c>on_disconnect</c> triggers, bounded by <see cref="SessionManagerOptions.ShutdownTimeout"/>. Triggers registered as
     /// classes cannot be resolved once the provider is being disposed; see docs/dependency-injection.md.
     /// </para>
     /// </remarks>
@@ -50,13 +50,13 @@ public static class SessionKitServiceCollectionExtensions
 
     /// <summary>
     /// Registers SessionKit as <see cref="AddSessions(IServiceCollection)"/> does, and adds <paramref name="configure"/>
-    /// to the actions that set up the <see cref="SessionOptions"/> of the manager.
+    /// to the actions that set up the <see cref="SessionManagerOptions"/> of the manager.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Changes the options; runs once, when the manager is first resolved, after the actions of earlier calls.</param>
     /// <returns>A builder that registers triggers, users, a user directory and the <c>Su</c> policy.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is null.</exception>
-    public static ISessionsBuilder AddSessions(this IServiceCollection services, Action<SessionOptions> configure)
+    public static ISessionsBuilder AddSessions(this IServiceCollection services, Action<SessionManagerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);

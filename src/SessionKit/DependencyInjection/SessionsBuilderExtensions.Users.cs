@@ -58,7 +58,7 @@ public static partial class SessionsBuilderExtensions
     }
 
     /// <summary>
-    /// Sets who may switch users with <c>Su</c> or <c>ChangeUser</c> (<see cref="SessionOptions.SwitchUserPolicy"/>);
+    /// Sets who may switch users with <c>Su</c> or <c>ChangeUser</c> (<see cref="SessionManagerOptions.SwitchUserPolicy"/>);
     /// the default, <see cref="SwitchUserRequest.AdminOnly"/>, lets only an effective admin switch.
     /// </summary>
     /// <param name="builder">The builder.</param>

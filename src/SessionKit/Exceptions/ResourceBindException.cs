@@ -1,7 +1,7 @@
 namespace SessionKit;
 
 /// <summary>
-/// Thrown by <see cref="SessionManager.BindResourceAsync"/> when a resource cannot be bound, with Prosody's error type,
+/// Thrown by <see cref="UserSessions.BindResourceAsync"/> when a resource cannot be bound, with Prosody's error type,
 /// condition and text, e.g. <c>auth / not-authorized / Cannot bind resource before authentication</c>.
 /// </summary>
 public sealed class ResourceBindException : SessionKitException

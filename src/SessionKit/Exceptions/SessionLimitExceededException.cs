@@ -1,6 +1,6 @@
 namespace SessionKit;
 
-/// <summary>Thrown when a session would take a user over <see cref="SessionOptions.MaxSessionsPerUser"/> under <see cref="SessionLimitPolicy.RejectNew"/>.</summary>
+/// <summary>Thrown when a session would take a user over <see cref="SessionManagerOptions.MaxSessionsPerUser"/> under <see cref="SessionLimitPolicy.RejectNew"/>.</summary>
 public sealed class SessionLimitExceededException : SessionKitException
 {
     /// <summary>Initializes a new instance of the <see cref="SessionLimitExceededException"/> class.</summary>

@@ -11,8 +11,8 @@ namespace SessionKit;
 /// last in-flight request). After that, reads find nothing and writes throw <see cref="SessionClosedException"/>, so
 /// no value outlives its session. A typed key and a string key never collide, even with the same name.
 /// <para>
-/// Bounded: a session's storage holds at most <see cref="SessionOptions.MaxStorageKeys"/> values and a user's shared
-/// storage at most <see cref="SessionOptions.MaxUserStorageKeys"/> (1024 each by default). Storing under a new key
+/// Bounded: a session's storage holds at most <see cref="SessionManagerOptions.MaxStorageKeys"/> values and a user's shared
+/// storage at most <see cref="SessionManagerOptions.MaxUserStorageKeys"/> (1024 each by default). Storing under a new key
 /// beyond the bound throws <see cref="InvalidOperationException"/> and stores nothing; replacing a value never does.
 /// </para>
 /// </remarks>
@@ -71,7 +71,7 @@ public sealed class SessionStorage
     /// <param name="value">The value.</param>
     /// <exception cref="SessionClosedException">The session was destroyed.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">The key is new and the storage already holds its bound of values (<see cref="SessionOptions.MaxStorageKeys"/> or <see cref="SessionOptions.MaxUserStorageKeys"/>); nothing is stored.</exception>
+    /// <exception cref="InvalidOperationException">The key is new and the storage already holds its bound of values (<see cref="SessionManagerOptions.MaxStorageKeys"/> or <see cref="SessionManagerOptions.MaxUserStorageKeys"/>); nothing is stored.</exception>
     public void Set<T>(SessionKey<T> key, T value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -112,7 +112,7 @@ public sealed class SessionStorage
     /// <param name="value">The value; <see langword="null"/> is stored as a value (use <see cref="Remove(string)"/> to delete).</param>
     /// <exception cref="SessionClosedException">The session was destroyed.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is null (<see cref="ArgumentNullException"/>), empty, whitespace, longer than 256 characters, or has control characters or lone surrogates.</exception>
-    /// <exception cref="InvalidOperationException">The key is new and the storage already holds its bound of values (<see cref="SessionOptions.MaxStorageKeys"/> or <see cref="SessionOptions.MaxUserStorageKeys"/>); nothing is stored.</exception>
+    /// <exception cref="InvalidOperationException">The key is new and the storage already holds its bound of values (<see cref="SessionManagerOptions.MaxStorageKeys"/> or <see cref="SessionManagerOptions.MaxUserStorageKeys"/>); nothing is stored.</exception>
     public void Set(string key, object? value)
     {
         Internal.Names.Validate(key, nameof(key), "storage key");
@@ -198,7 +198,7 @@ public sealed class SessionStorage
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void ThrowFull() => throw new InvalidOperationException(
-        $"{(_ownerId == 0 ? "The user's shared storage" : $"The storage of session {_ownerId}")} already holds {_maxKeys} values, its bound (SessionOptions.{_boundName}); remove one before storing under a new key.");
+        $"{(_ownerId == 0 ? "The user's shared storage" : $"The storage of session {_ownerId}")} already holds {_maxKeys} values, its bound (SessionManagerOptions.{_boundName}); remove one before storing under a new key.");
 
     private bool RemoveCore(object key)
     {

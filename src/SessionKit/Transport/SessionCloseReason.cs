@@ -41,10 +41,10 @@ public sealed record SessionCloseReason
     /// <summary>Gets the reason given to the oldest session evicted by the per-user session limit (<c>policy-violation</c>).</summary>
     public static SessionCloseReason SessionLimitReached { get; } = new("policy-violation", "Too many sessions for this user");
 
-    /// <summary>Gets the reason given to a session that stayed unauthenticated longer than <see cref="SessionOptions.AuthenticationTimeout"/> (<c>connection-timeout</c>).</summary>
+    /// <summary>Gets the reason given to a session that stayed unauthenticated longer than <see cref="SessionManagerOptions.AuthenticationTimeout"/> (<c>connection-timeout</c>).</summary>
     public static SessionCloseReason ConnectionTimeout { get; } = new("connection-timeout", "Authentication took too long");
 
-    /// <summary>Gets the reason given to a session that made no request for longer than its <see cref="SessionOptions.IdleTimeout"/> (<c>connection-timeout</c>, "Idle for too long"; Tarantool 3.8's <c>idle_timeout</c>).</summary>
+    /// <summary>Gets the reason given to a session that made no request for longer than its <see cref="SessionManagerOptions.IdleTimeout"/> (<c>connection-timeout</c>, "Idle for too long"; Tarantool 3.8's <c>idle_timeout</c>).</summary>
     public static SessionCloseReason IdleTimeout { get; } = new("connection-timeout", "Idle for too long");
 
     /// <summary>Gets the reason given by an administrator's kick (<c>policy-violation</c>, "Kicked by an administrator").</summary>

@@ -68,7 +68,7 @@ public sealed partial class TriggerList<TContext>
         if (_entries.Count >= MaxCount)
         {
             throw new InvalidOperationException(
-                $"The trigger list already holds {MaxCount} triggers, its bound (SessionOptions.MaxTriggersPerList); remove one before adding another.");
+                $"The trigger list already holds {MaxCount} triggers, its bound (SessionManagerOptions.MaxTriggersPerList); remove one before adding another.");
         }
     }
 

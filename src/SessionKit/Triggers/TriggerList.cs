@@ -49,11 +49,11 @@ public sealed partial class TriggerList<TContext> : IReadOnlyCollection<TriggerI
     // Written under _lock, read without it.
     private volatile int _count;
 
-    /// <summary>The bound of a list created directly (the manager applies <see cref="SessionOptions.MaxTriggersPerList"/> to its own).</summary>
+    /// <summary>The bound of a list created directly (the manager applies <see cref="SessionManagerOptions.MaxTriggersPerList"/> to its own).</summary>
     public const int DefaultMaxCount = 10_000;
 
     /// <summary>Gets the most triggers the list holds; adding a new one beyond it throws <see cref="InvalidOperationException"/>.</summary>
-    /// <value><see cref="DefaultMaxCount"/> (10,000), or <see cref="SessionOptions.MaxTriggersPerList"/> for a manager's lists.</value>
+    /// <value><see cref="DefaultMaxCount"/> (10,000), or <see cref="SessionManagerOptions.MaxTriggersPerList"/> for a manager's lists.</value>
     public int MaxCount { get; internal set; } = DefaultMaxCount;
 
     /// <summary>Gets the number of triggers.</summary>

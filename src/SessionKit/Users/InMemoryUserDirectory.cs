@@ -77,7 +77,7 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
         return user;
     }
 
-    /// <summary>Sets or replaces a user's password. A <see cref="SessionManager"/> using this directory then closes the user's other sessions (see <see cref="SessionOptions.UserChangeClosePolicy"/>).</summary>
+    /// <summary>Sets or replaces a user's password. A <see cref="SessionManager"/> using this directory then closes the user's other sessions (see <see cref="SessionManagerOptions.UserChangeClosePolicy"/>).</summary>
     /// <param name="name">The user name.</param>
     /// <param name="password">The new password. Only its salted hash is kept.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="password"/> is null.</exception>
@@ -92,7 +92,7 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
         UserChanged?.Invoke(this, new UserChangedEventArgs(previous.User, UserChangeKind.PasswordChanged));
     }
 
-    /// <summary>Grants or revokes the right to hold a session. Revoking it makes a <see cref="SessionManager"/> using this directory close the user's sessions (see <see cref="SessionOptions.UserChangeClosePolicy"/>).</summary>
+    /// <summary>Grants or revokes the right to hold a session. Revoking it makes a <see cref="SessionManager"/> using this directory close the user's sessions (see <see cref="SessionManagerOptions.UserChangeClosePolicy"/>).</summary>
     /// <param name="name">The user name.</param>
     /// <param name="mayConnect">Whether the user may connect.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null (<see cref="ArgumentNullException"/>), or breaks the naming rule of <see cref="AddUser"/>.</exception>
@@ -116,7 +116,7 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
     /// <summary>
     /// Removes a user. <c>guest</c> and <c>admin</c> cannot be removed. A <see cref="SessionManager"/> using this
     /// directory refuses to remove the user of the caller's current session, and closes the removed user's sessions
-    /// (see <see cref="SessionOptions.UserChangeClosePolicy"/>).
+    /// (see <see cref="SessionManagerOptions.UserChangeClosePolicy"/>).
     /// </summary>
     /// <param name="name">The user name.</param>
     /// <returns><see langword="true"/> when the user was removed; <see langword="false"/> when it did not exist.</returns>

@@ -9,7 +9,7 @@ public sealed class SessionUser : IEquatable<SessionUser>
 {
     /// <summary>Initializes a new instance of the <see cref="SessionUser"/> class.</summary>
     /// <param name="id">The user id.</param>
-    /// <param name="name">The user name: not empty or whitespace, at most 1024 characters (<see cref="SessionOptions.NameLengthCeiling"/>; a manager applies its own <see cref="SessionOptions.MaxUserNameLength"/> to names it is given), no control characters, lone surrogates, <c>@</c> or <c>/</c>. Not normalised.</param>
+    /// <param name="name">The user name: not empty or whitespace, at most 1024 characters (<see cref="SessionManagerOptions.NameLengthCeiling"/>; a manager applies its own <see cref="SessionManagerOptions.MaxUserNameLength"/> to names it is given), no control characters, lone surrogates, <c>@</c> or <c>/</c>. Not normalised.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> breaks the naming rule.</exception>
     public SessionUser(ulong id, string name)
     {

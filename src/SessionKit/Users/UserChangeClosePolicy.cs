@@ -4,7 +4,7 @@ namespace SessionKit;
 [Flags]
 public enum UserChangeClosePolicy
 {
-    /// <summary>No account change closes a session; the host closes them itself (for example with <see cref="SessionManager.CloseUserSessionsAsync"/>).</summary>
+    /// <summary>No account change closes a session; the host closes them itself (for example with <see cref="SessionAdministration.CloseUserSessionsAsync"/>).</summary>
     None = 0,
 
     /// <summary>Removing a user closes all of its sessions with <see cref="SessionCloseReason.AccountDeleted"/>.</summary>

@@ -24,7 +24,7 @@ public class AmbientReadBenchmarks
     {
         // The baseline's AsyncLocal goes into the ExecutionContext first, so SessionKit's is the one found second.
         _local.Value = new object();
-        _manager = new SessionManager(users: new FastUserDirectory());
+        _manager = new SessionManager(directory: new FastUserDirectory());
         _session = Wait.For(_manager.ConnectAsync(SessionType.Binary));
         _scope = _manager.Enter(_session, 42);
     }

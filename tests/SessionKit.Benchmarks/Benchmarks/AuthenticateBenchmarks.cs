@@ -18,7 +18,7 @@ public class AuthenticateBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _manager = new SessionManager(users: new FastUserDirectory("alice"));
+        _manager = new SessionManager(directory: new FastUserDirectory("alice"));
         Wait.For(_manager.ConnectAsync(new ConnectOptions { User = "alice" }));
         _live = Wait.For(_manager.ConnectAsync(SessionType.Binary));
         Wait.For(_manager.AuthenticateAsync(_live, "alice", "secret"));

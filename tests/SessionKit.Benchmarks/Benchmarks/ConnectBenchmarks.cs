@@ -15,7 +15,7 @@ public class ConnectBenchmarks
     private SessionManager _manager = null!;
 
     [GlobalSetup]
-    public void Setup() => _manager = new SessionManager(users: new FastUserDirectory());
+    public void Setup() => _manager = new SessionManager(directory: new FastUserDirectory());
 
     [GlobalCleanup]
     public void Cleanup() => _manager.Dispose();

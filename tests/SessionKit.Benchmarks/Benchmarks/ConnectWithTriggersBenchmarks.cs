@@ -28,7 +28,7 @@ public class ConnectWithTriggersBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _manager = new SessionManager(users: new FastUserDirectory());
+        _manager = new SessionManager(directory: new FastUserDirectory());
         foreach (var trigger in new[] { First, Second, Third })
         {
             _manager.OnConnect.Add(trigger);

@@ -6,7 +6,7 @@ namespace SessionKit.Benchmarks.Benchmarks;
 /// <summary>
 /// <c>Enter</c> + dispose of a request scope, against an <see cref="AsyncLocal{T}"/> set + restore (what any ambient
 /// context pays). Budget: ratio ≤ 1.5 and no allocation beyond the ExecutionContext's own (the baseline's bytes).
-/// <c>Enter_Dispose_IdleTimeoutsOn</c> is the same on a manager with <see cref="SessionOptions.IdleTimeout"/> set (its
+/// <c>Enter_Dispose_IdleTimeoutsOn</c> is the same on a manager with <see cref="SessionManagerOptions.IdleTimeout"/> set (its
 /// sweep runs every second meanwhile; the session is never due, as a scope exits far more often than the timeout).
 /// </summary>
 public class EnterBenchmarks
@@ -21,9 +21,9 @@ public class EnterBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _manager = new SessionManager(users: new FastUserDirectory());
+        _manager = new SessionManager(directory: new FastUserDirectory());
         _session = Wait.For(_manager.ConnectAsync(SessionType.Binary));
-        _idleManager = new SessionManager(new SessionOptions { IdleTimeout = static (_, _) => TimeSpan.FromMinutes(5) }, new FastUserDirectory());
+        _idleManager = new SessionManager(new SessionManagerOptions { IdleTimeout = static (_, _) => TimeSpan.FromMinutes(5) }, new FastUserDirectory());
         _idleSession = Wait.For(_idleManager.ConnectAsync(SessionType.Binary));
     }
 

@@ -21,7 +21,7 @@ public class Pbkdf2AuthenticateBenchmarks
     {
         var users = new InMemoryUserDirectory();
         users.AddUser("alice", "secret");
-        _manager = new SessionManager(users: users);
+        _manager = new SessionManager(directory: users);
         _session = Wait.For(_manager.ConnectAsync(SessionType.Binary));
     }
 

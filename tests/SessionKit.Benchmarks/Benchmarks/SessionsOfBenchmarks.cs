@@ -18,7 +18,7 @@ public class SessionsOfBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _manager = new SessionManager(users: new FastUserDirectory("alice", "bob"));
+        _manager = new SessionManager(directory: new FastUserDirectory("alice", "bob"));
         var sessions = new List<Session>();
         for (var i = 0; i < 4; i++)
         {
@@ -27,7 +27,7 @@ public class SessionsOfBenchmarks
         }
 
         _floor["alice"] = sessions;
-        if (_manager.SessionsOf("alice").Count != 4)
+        if (_manager.Users.SessionsOf("alice").Count != 4)
         {
             throw new InvalidOperationException("alice should have 4 sessions.");
         }
@@ -52,5 +52,5 @@ public class SessionsOfBenchmarks
     }
 
     [Benchmark]
-    public IReadOnlyList<Session> SessionsOf_4() => _manager.SessionsOf("alice");
+    public IReadOnlyList<Session> SessionsOf_4() => _manager.Users.SessionsOf("alice");
 }

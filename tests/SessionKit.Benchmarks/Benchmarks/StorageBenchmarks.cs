@@ -25,7 +25,7 @@ public class StorageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _manager = new SessionManager(users: new FastUserDirectory());
+        _manager = new SessionManager(directory: new FastUserDirectory());
         _session = Wait.For(_manager.ConnectAsync(SessionType.Binary));
         _session.Storage.Set(Key, _value);
         _dictionary[_floorKey] = _value;

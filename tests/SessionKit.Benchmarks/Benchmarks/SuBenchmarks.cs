@@ -17,7 +17,7 @@ public class SuBenchmarks
     {
         var users = new InMemoryUserDirectory();
         users.AddUser("alice", "secret");
-        _manager = new SessionManager(users: users);
+        _manager = new SessionManager(directory: users);
     }
 
     [GlobalCleanup]

@@ -5,7 +5,7 @@ namespace SessionKit.Benchmarks.Scale;
 
 /// <summary>
 /// The scale mode's idle-timeout figures: managed heap per idle session on a manager with
-/// <see cref="SessionOptions.IdleTimeout"/> set, and the time of one sweep over all of them (none due, so the sweep
+/// <see cref="SessionManagerOptions.IdleTimeout"/> set, and the time of one sweep over all of them (none due, so the sweep
 /// reads every session and closes nothing: its steady-state cost).
 /// </summary>
 internal static class IdleScale
@@ -14,7 +14,7 @@ internal static class IdleScale
     {
         var time = new CapturedTimerTimeProvider();
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var manager = new SessionManager(new SessionOptions { IdleTimeout = static (_, _) => TimeSpan.FromHours(1) }, new FastUserDirectory(), timeProvider: time);
+        var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = static (_, _) => TimeSpan.FromHours(1) }, new FastUserDirectory(), timeProvider: time);
         for (var i = 0; i < sessions; i++)
         {
             Wait.For(manager.ConnectAsync(SessionType.Binary));

@@ -42,7 +42,7 @@ public static class ScaleRunner
 
         // 1. Memory per idle session.
         var floorBytes = MeasureFloorMemory(options.Sessions);
-        var large = new SessionManager(users: new FastUserDirectory());
+        var large = new SessionManager(directory: new FastUserDirectory());
         var sessionBytes = MeasureSessionMemory(large, options.Sessions);
         missed += Report(
             "memory per idle session",
@@ -51,7 +51,7 @@ public static class ScaleRunner
             $"≤ {BudgetBytesPerSession} B");
 
         // 2. Connect + disconnect with a small and a large registry.
-        var small = new SessionManager(users: new FastUserDirectory());
+        var small = new SessionManager(directory: new FastUserDirectory());
         for (var i = 0; i < options.Small; i++)
         {
             Wait.For(small.ConnectAsync(SessionType.Binary));

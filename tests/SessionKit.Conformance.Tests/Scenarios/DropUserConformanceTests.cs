@@ -38,7 +38,7 @@ public sealed class DropUserConformanceTests(TarantoolFixture tarantool) : IClas
         directory.AddUser("tester", "pw");
 
         // Tarantool checks nobody's su; the permissive policy plays that part here.
-        await using var sessions = new SessionManager(new SessionOptions { SwitchUserPolicy = _ => true }, directory);
+        await using var sessions = new SessionManager(new SessionManagerOptions { SwitchUserPolicy = _ => true }, directory);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         await sessions.AuthenticateAsync(session, "tester", "pw");
         Exception? refused = null;

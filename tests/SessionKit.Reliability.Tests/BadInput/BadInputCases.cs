@@ -16,6 +16,8 @@ public sealed record BadCase(string Name, string Member, Func<BadInputFixture, T
 public static class BadInputCases
 {
     private const string Mgr = "SessionKit.SessionManager.";
+    private const string Usr = "SessionKit.UserSessions.";
+    private const string Adm = "SessionKit.SessionAdministration.";
 
     /// <summary>The invalid forms of a name (user, host, resource, trigger name, storage key): label, value, expected type.</summary>
     public static readonly (string Label, string? Value, Type Throws)[] InvalidNames =
@@ -70,24 +72,24 @@ public static class BadInputCases
     {
         // ---- SessionManager: construction -------------------------------------------------------------------------
         var ctor = "M:" + Mgr + "#ctor(";
-        BadCase Options(string label, Func<SessionOptions> options) =>
+        BadCase Options(string label, Func<SessionManagerOptions> options) =>
             new($"new SessionManager(options: {label})", ctor, S(_ => new SessionManager(options(), BadInputFixture.Users)), typeof(ArgumentException), "options");
-        yield return Options("ShutdownTimeout 0", () => new SessionOptions { ShutdownTimeout = TimeSpan.Zero });
-        yield return Options("ShutdownTimeout -1 s", () => new SessionOptions { ShutdownTimeout = TimeSpan.FromSeconds(-1) });
-        yield return Options("ShutdownTimeout TimeSpan.MaxValue", () => new SessionOptions { ShutdownTimeout = TimeSpan.MaxValue });
-        yield return Options("CloseTimeout 0", () => new SessionOptions { CloseTimeout = TimeSpan.Zero });
-        yield return Options("CloseTimeout -1 s", () => new SessionOptions { CloseTimeout = TimeSpan.FromSeconds(-1) });
-        yield return Options("AuthenticationTimeout 0", () => new SessionOptions { AuthenticationTimeout = TimeSpan.Zero });
-        yield return Options("ResourceConflictPolicy 99", () => new SessionOptions { ResourceConflictPolicy = (ResourceConflictPolicy)99 });
-        yield return Options("SessionLimitPolicy -1", () => new SessionOptions { SessionLimitPolicy = (SessionLimitPolicy)(-1) });
-        yield return Options("BackgroundUser unknown", () => new SessionOptions { BackgroundUser = "nobody" });
+        yield return Options("ShutdownTimeout 0", () => new SessionManagerOptions { ShutdownTimeout = TimeSpan.Zero });
+        yield return Options("ShutdownTimeout -1 s", () => new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromSeconds(-1) });
+        yield return Options("ShutdownTimeout TimeSpan.MaxValue", () => new SessionManagerOptions { ShutdownTimeout = TimeSpan.MaxValue });
+        yield return Options("CloseTimeout 0", () => new SessionManagerOptions { CloseTimeout = TimeSpan.Zero });
+        yield return Options("CloseTimeout -1 s", () => new SessionManagerOptions { CloseTimeout = TimeSpan.FromSeconds(-1) });
+        yield return Options("AuthenticationTimeout 0", () => new SessionManagerOptions { AuthenticationTimeout = TimeSpan.Zero });
+        yield return Options("ResourceConflictPolicy 99", () => new SessionManagerOptions { ResourceConflictPolicy = (ResourceConflictPolicy)99 });
+        yield return Options("SessionLimitPolicy -1", () => new SessionManagerOptions { SessionLimitPolicy = (SessionLimitPolicy)(-1) });
+        yield return Options("BackgroundUser unknown", () => new SessionManagerOptions { BackgroundUser = "nobody" });
 
         // Issue 12, bounds: each must be positive, the name bounds at most 1024, the peer at most 4096.
-        foreach (var (option, set, ceiling) in new (string, Action<SessionOptions, int>, int)[]
+        foreach (var (option, set, ceiling) in new (string, Action<SessionManagerOptions, int>, int)[]
         {
-            ("MaxUserNameLength", (o, v) => o.MaxUserNameLength = v, SessionOptions.NameLengthCeiling),
-            ("MaxHostLength", (o, v) => o.MaxHostLength = v, SessionOptions.NameLengthCeiling),
-            ("MaxResourceLength", (o, v) => o.MaxResourceLength = v, SessionOptions.NameLengthCeiling),
+            ("MaxUserNameLength", (o, v) => o.MaxUserNameLength = v, SessionManagerOptions.NameLengthCeiling),
+            ("MaxHostLength", (o, v) => o.MaxHostLength = v, SessionManagerOptions.NameLengthCeiling),
+            ("MaxResourceLength", (o, v) => o.MaxResourceLength = v, SessionManagerOptions.NameLengthCeiling),
             ("MaxPeerLength", (o, v) => o.MaxPeerLength = v, 4096),
             ("MaxPasswordBytes", (o, v) => o.MaxPasswordBytes = v, 1 << 20),
             ("MaxStorageKeys", (o, v) => o.MaxStorageKeys = v, int.MaxValue),
@@ -101,7 +103,7 @@ public static class BadInputCases
             {
                 yield return Options($"{option} {value}", () =>
                 {
-                    var o = new SessionOptions();
+                    var o = new SessionManagerOptions();
                     set(o, value);
                     return o;
                 });
@@ -109,7 +111,7 @@ public static class BadInputCases
         }
         foreach (var (label, value, _) in InvalidUserNames)
         {
-            yield return Options($"BackgroundUser {label}", () => new SessionOptions { BackgroundUser = value! });
+            yield return Options($"BackgroundUser {label}", () => new SessionManagerOptions { BackgroundUser = value! });
         }
 
         // ---- SessionManager: connect --------------------------------------------------------------------------------
@@ -238,7 +240,7 @@ public static class BadInputCases
             yield return new($"TryGetSession(id: {id})", "M:" + Mgr + "TryGetSession(", S(fx => fx.M.TryGetSession(id, out var s) || s is not null), null, null, false);
             yield return new($"GetSession(id: {id})", "M:" + Mgr + "GetSession(", S(fx => fx.M.GetSession(id)), typeof(SessionNotFoundException), null);
             yield return new($"Peer(id: {id})", "M:" + Mgr + "Peer(System.UInt64)", S(fx => fx.M.Peer(id)), typeof(SessionNotFoundException), null, Message: "session.peer(): session does not exist");
-            yield return new($"KickAsync(id: {id})", "M:" + Mgr + "KickAsync(", A(fx => fx.M.KickAsync(id)), null, null, false);
+            yield return new($"KickAsync(id: {id})", "M:" + Adm + "KickAsync(", A(fx => fx.M.Admin.KickAsync(id)), null, null, false);
         }
 
         yield return new("Exists(id: destroyed session)", "M:" + Mgr + "Exists(System.UInt64)", S(fx => fx.M.Exists(fx.Dead.Id)), null, null, false);
@@ -254,20 +256,20 @@ public static class BadInputCases
             ("GetSession(1)", "M:" + Mgr + "GetSession(", S(fx => fx.Disposed.GetSession(1))),
             ("GetSessions()", "M:" + Mgr + "GetSessions", S(fx => fx.Disposed.GetSessions())),
             ("Peer(1)", "M:" + Mgr + "Peer(System.UInt64)", S(fx => fx.Disposed.Peer(1))),
-            ("SessionsOf(alice)", "M:" + Mgr + "SessionsOf(", S(fx => fx.Disposed.SessionsOf("alice"))),
-            ("IsOnline(alice)", "M:" + Mgr + "IsOnline(", S(fx => fx.Disposed.IsOnline("alice"))),
-            ("UserStorage(alice)", "M:" + Mgr + "UserStorage(", S(fx => fx.Disposed.UserStorage("alice"))),
-            ("FindResource(alice, home)", "M:" + Mgr + "FindResource(", S(fx => fx.Disposed.FindResource("alice", "home"))),
-            ("ResourcesOf(alice)", "M:" + Mgr + "ResourcesOf(", S(fx => fx.Disposed.ResourcesOf("alice"))),
-            ("BindResourceAsync", "M:" + Mgr + "BindResourceAsync(", A(fx => fx.Disposed.BindResourceAsync(fx.DisposedSession, "r"))),
-            ("SendToAllAsync", "M:" + Mgr + "SendToAllAsync(", A(fx => fx.Disposed.SendToAllAsync("alice", "m"))),
-            ("SendToAvailableAsync", "M:" + Mgr + "SendToAvailableAsync(", A(fx => fx.Disposed.SendToAvailableAsync("alice", "m"))),
-            ("SendToInterestedAsync", "M:" + Mgr + "SendToInterestedAsync(", A(fx => fx.Disposed.SendToInterestedAsync("alice", "m"))),
-            ("CloseUserSessionsAsync", "M:" + Mgr + "CloseUserSessionsAsync(", A(fx => fx.Disposed.CloseUserSessionsAsync("alice", SessionCloseReason.Kicked))),
-            ("KickAsync(1)", "M:" + Mgr + "KickAsync(", A(fx => fx.Disposed.KickAsync(1))),
-            ("KickUserAsync(alice)", "M:" + Mgr + "KickUserAsync(", A(fx => fx.Disposed.KickUserAsync("alice"))),
-            ("KickAllAsync()", "M:" + Mgr + "KickAllAsync(", A(fx => fx.Disposed.KickAllAsync())),
-            ("ListSessions()", "M:" + Mgr + "ListSessions", S(fx => fx.Disposed.ListSessions())),
+            ("SessionsOf(alice)", "M:" + Usr + "SessionsOf(", S(fx => fx.Disposed.Users.SessionsOf("alice"))),
+            ("IsOnline(alice)", "M:" + Usr + "IsOnline(", S(fx => fx.Disposed.Users.IsOnline("alice"))),
+            ("StorageOf(alice)", "M:" + Usr + "StorageOf(", S(fx => fx.Disposed.Users.StorageOf("alice"))),
+            ("FindResource(alice, home)", "M:" + Usr + "FindResource(", S(fx => fx.Disposed.Users.FindResource("alice", "home"))),
+            ("ResourcesOf(alice)", "M:" + Usr + "ResourcesOf(", S(fx => fx.Disposed.Users.ResourcesOf("alice"))),
+            ("BindResourceAsync", "M:" + Usr + "BindResourceAsync(", A(fx => fx.Disposed.Users.BindResourceAsync(fx.DisposedSession, "r"))),
+            ("SendToAllAsync", "M:" + Usr + "SendToAllAsync(", A(fx => fx.Disposed.Users.SendToAllAsync("alice", "m"))),
+            ("SendToAvailableAsync", "M:" + Usr + "SendToAvailableAsync(", A(fx => fx.Disposed.Users.SendToAvailableAsync("alice", "m"))),
+            ("SendToInterestedAsync", "M:" + Usr + "SendToInterestedAsync(", A(fx => fx.Disposed.Users.SendToInterestedAsync("alice", "m"))),
+            ("CloseUserSessionsAsync", "M:" + Adm + "CloseUserSessionsAsync(", A(fx => fx.Disposed.Admin.CloseUserSessionsAsync("alice", SessionCloseReason.Kicked))),
+            ("KickAsync(1)", "M:" + Adm + "KickAsync(", A(fx => fx.Disposed.Admin.KickAsync(1))),
+            ("KickUserAsync(alice)", "M:" + Adm + "KickUserAsync(", A(fx => fx.Disposed.Admin.KickUserAsync("alice"))),
+            ("KickAllAsync()", "M:" + Adm + "KickAllAsync(", A(fx => fx.Disposed.Admin.KickAllAsync())),
+            ("ListSessions()", "M:" + Adm + "ListSessions", S(fx => fx.Disposed.Admin.ListSessions())),
         ];
         foreach (var (name, member, act) in disposed)
         {
@@ -281,16 +283,16 @@ public static class BadInputCases
         // ---- SessionManager: user index, resources, routing, administration ------------------------------------------
         (string Method, string Member, Func<BadInputFixture, string?, string?, Task<object?>> Call)[] userHost =
         [
-            ("SessionsOf", "M:" + Mgr + "SessionsOf(", (fx, u, h) => Task.FromResult<object?>(fx.M.SessionsOf(u!, h))),
-            ("IsOnline", "M:" + Mgr + "IsOnline(", (fx, u, h) => Task.FromResult<object?>(fx.M.IsOnline(u!, h))),
-            ("UserStorage", "M:" + Mgr + "UserStorage(", (fx, u, h) => Task.FromResult<object?>(fx.M.UserStorage(u!, h))),
-            ("ResourcesOf", "M:" + Mgr + "ResourcesOf(", (fx, u, h) => Task.FromResult<object?>(fx.M.ResourcesOf(u!, h))),
-            ("FindResource", "M:" + Mgr + "FindResource(", (fx, u, h) => Task.FromResult<object?>(fx.M.FindResource(u!, "home", h))),
-            ("SendToAllAsync", "M:" + Mgr + "SendToAllAsync(", async (fx, u, h) => await fx.M.SendToAllAsync(u!, "m", h)),
-            ("SendToAvailableAsync", "M:" + Mgr + "SendToAvailableAsync(", async (fx, u, h) => await fx.M.SendToAvailableAsync(u!, "m", h)),
-            ("SendToInterestedAsync", "M:" + Mgr + "SendToInterestedAsync(", async (fx, u, h) => await fx.M.SendToInterestedAsync(u!, "m", h)),
-            ("CloseUserSessionsAsync", "M:" + Mgr + "CloseUserSessionsAsync(", async (fx, u, h) => await fx.M.CloseUserSessionsAsync(u!, SessionCloseReason.Kicked, null, h)),
-            ("KickUserAsync", "M:" + Mgr + "KickUserAsync(", async (fx, u, h) => await fx.M.KickUserAsync(u!, null, h)),
+            ("SessionsOf", "M:" + Usr + "SessionsOf(", (fx, u, h) => Task.FromResult<object?>(fx.M.Users.SessionsOf(u!, h))),
+            ("IsOnline", "M:" + Usr + "IsOnline(", (fx, u, h) => Task.FromResult<object?>(fx.M.Users.IsOnline(u!, h))),
+            ("StorageOf", "M:" + Usr + "StorageOf(", (fx, u, h) => Task.FromResult<object?>(fx.M.Users.StorageOf(u!, h))),
+            ("ResourcesOf", "M:" + Usr + "ResourcesOf(", (fx, u, h) => Task.FromResult<object?>(fx.M.Users.ResourcesOf(u!, h))),
+            ("FindResource", "M:" + Usr + "FindResource(", (fx, u, h) => Task.FromResult<object?>(fx.M.Users.FindResource(u!, "home", h))),
+            ("SendToAllAsync", "M:" + Usr + "SendToAllAsync(", async (fx, u, h) => await fx.M.Users.SendToAllAsync(u!, "m", h)),
+            ("SendToAvailableAsync", "M:" + Usr + "SendToAvailableAsync(", async (fx, u, h) => await fx.M.Users.SendToAvailableAsync(u!, "m", h)),
+            ("SendToInterestedAsync", "M:" + Usr + "SendToInterestedAsync(", async (fx, u, h) => await fx.M.Users.SendToInterestedAsync(u!, "m", h)),
+            ("CloseUserSessionsAsync", "M:" + Adm + "CloseUserSessionsAsync(", async (fx, u, h) => await fx.M.Admin.CloseUserSessionsAsync(u!, SessionCloseReason.Kicked, null, h)),
+            ("KickUserAsync", "M:" + Adm + "KickUserAsync(", async (fx, u, h) => await fx.M.Admin.KickUserAsync(u!, null, h)),
         ];
         foreach (var (method, member, call) in userHost)
         {
@@ -305,39 +307,39 @@ public static class BadInputCases
             }
         }
 
-        yield return new("SessionsOf(user: guest) is empty", "M:" + Mgr + "SessionsOf(", S(fx => fx.M.SessionsOf("guest").Count), null, null, 0);
-        yield return new("SessionsOf(user: unknown) is empty", "M:" + Mgr + "SessionsOf(", S(fx => fx.M.SessionsOf("nobody").Count), null, null, 0);
-        yield return new("UserStorage(user: offline) is null", "M:" + Mgr + "UserStorage(", S(fx => fx.M.UserStorage("bob")), null, null);
-        foreach (var c in Names("FindResource", "M:" + Mgr + "FindResource(", "resource", (fx, v) => Task.FromResult<object?>(fx.M.FindResource("alice", v!))))
+        yield return new("SessionsOf(user: guest) is empty", "M:" + Usr + "SessionsOf(", S(fx => fx.M.Users.SessionsOf("guest").Count), null, null, 0);
+        yield return new("SessionsOf(user: unknown) is empty", "M:" + Usr + "SessionsOf(", S(fx => fx.M.Users.SessionsOf("nobody").Count), null, null, 0);
+        yield return new("StorageOf(user: offline) is null", "M:" + Usr + "StorageOf(", S(fx => fx.M.Users.StorageOf("bob")), null, null);
+        foreach (var c in Names("FindResource", "M:" + Usr + "FindResource(", "resource", (fx, v) => Task.FromResult<object?>(fx.M.Users.FindResource("alice", v!))))
         {
             yield return c;
         }
 
         foreach (var (method, member) in new[] { ("SendToAllAsync", "SendToAllAsync("), ("SendToAvailableAsync", "SendToAvailableAsync("), ("SendToInterestedAsync", "SendToInterestedAsync(") })
         {
-            yield return new($"{method}(message: null)", "M:" + Mgr + member, A(fx => method switch
+            yield return new($"{method}(message: null)", "M:" + Usr + member, A(fx => method switch
             {
-                "SendToAllAsync" => fx.M.SendToAllAsync("alice", null!),
-                "SendToAvailableAsync" => fx.M.SendToAvailableAsync("alice", null!),
-                _ => fx.M.SendToInterestedAsync("alice", null!),
+                "SendToAllAsync" => fx.M.Users.SendToAllAsync("alice", null!),
+                "SendToAvailableAsync" => fx.M.Users.SendToAvailableAsync("alice", null!),
+                _ => fx.M.Users.SendToInterestedAsync("alice", null!),
             }), typeof(ArgumentNullException), "message");
         }
 
-        yield return new("CloseUserSessionsAsync(reason: null)", "M:" + Mgr + "CloseUserSessionsAsync(", A(fx => fx.M.CloseUserSessionsAsync("alice", null!)), typeof(ArgumentNullException), "reason");
-        yield return new("CloseUserSessionsAsync(except: foreign)", "M:" + Mgr + "CloseUserSessionsAsync(", A(fx => fx.M.CloseUserSessionsAsync("alice", SessionCloseReason.Kicked, fx.Foreign)), typeof(ArgumentException), "except");
+        yield return new("CloseUserSessionsAsync(reason: null)", "M:" + Adm + "CloseUserSessionsAsync(", A(fx => fx.M.Admin.CloseUserSessionsAsync("alice", null!)), typeof(ArgumentNullException), "reason");
+        yield return new("CloseUserSessionsAsync(except: foreign)", "M:" + Adm + "CloseUserSessionsAsync(", A(fx => fx.M.Admin.CloseUserSessionsAsync("alice", SessionCloseReason.Kicked, fx.Foreign)), typeof(ArgumentException), "except");
 
-        var bind = "M:" + Mgr + "BindResourceAsync(";
-        yield return new("BindResourceAsync(session: null)", bind, A(fx => fx.M.BindResourceAsync(null!, "r")), typeof(ArgumentNullException), "session");
-        yield return new("BindResourceAsync(session: foreign)", bind, A(fx => fx.M.BindResourceAsync(fx.Foreign, "r")), typeof(ArgumentException), "session");
+        var bind = "M:" + Usr + "BindResourceAsync(";
+        yield return new("BindResourceAsync(session: null)", bind, A(fx => fx.M.Users.BindResourceAsync(null!, "r")), typeof(ArgumentNullException), "session");
+        yield return new("BindResourceAsync(session: foreign)", bind, A(fx => fx.M.Users.BindResourceAsync(fx.Foreign, "r")), typeof(ArgumentException), "session");
         foreach (var (label, value, throws) in InvalidNames.Where(n => n.Value is { Length: > 0 }))
         {
             // null and "" ask for a random resource; every other invalid name is refused.
-            yield return new($"BindResourceAsync(resource: {label})", bind, A(fx => fx.M.BindResourceAsync(fx.Admin, value)), throws, "resource");
+            yield return new($"BindResourceAsync(resource: {label})", bind, A(fx => fx.M.Users.BindResourceAsync(fx.Admin, value)), throws, "resource");
         }
 
-        yield return new("BindResourceAsync(session: guest)", bind, A(fx => fx.M.BindResourceAsync(fx.Guest, "r")), typeof(ResourceBindException), null, Message: "Cannot bind resource before authentication");
-        yield return new("BindResourceAsync(session: already bound)", bind, A(fx => fx.M.BindResourceAsync(fx.Alice, "other")), typeof(ResourceBindException), null, Message: "Cannot bind multiple resources on a single connection");
-        yield return new("BindResourceAsync(session: closed)", bind, A(fx => fx.M.BindResourceAsync(fx.Closed, "r")), typeof(SessionClosedException), null);
+        yield return new("BindResourceAsync(session: guest)", bind, A(fx => fx.M.Users.BindResourceAsync(fx.Guest, "r")), typeof(ResourceBindException), null, Message: "Cannot bind resource before authentication");
+        yield return new("BindResourceAsync(session: already bound)", bind, A(fx => fx.M.Users.BindResourceAsync(fx.Alice, "other")), typeof(ResourceBindException), null, Message: "Cannot bind multiple resources on a single connection");
+        yield return new("BindResourceAsync(session: closed)", bind, A(fx => fx.M.Users.BindResourceAsync(fx.Closed, "r")), typeof(SessionClosedException), null);
 
         // ---- Session ------------------------------------------------------------------------------------------------
         yield return new("Session.SendAsync(message: null)", "M:SessionKit.Session.SendAsync(", A(fx => fx.Alice.SendAsync(null!)), typeof(ArgumentNullException), "message");
@@ -414,13 +416,13 @@ public static class BadInputCases
             ("OnAuth", fx => fx.M.OnAuth.Add(null!)),
             ("OnDisconnect", fx => fx.M.OnDisconnect.Add(null!)),
             ("OnAccessDenied", fx => fx.M.OnAccessDenied.Add(null!)),
-            ("OnPreResourceBind", fx => fx.M.OnPreResourceBind.Add(null!)),
-            ("OnResourceBind", fx => fx.M.OnResourceBind.Add(null!)),
-            ("OnResourceUnbind", fx => fx.M.OnResourceUnbind.Add(null!)),
-            ("OnSessionClosing", fx => fx.M.OnSessionClosing.Add(null!)),
-            ("OnSessionEvicted", fx => fx.M.OnSessionEvicted.Add(null!)),
-            ("OnUserOnline", fx => fx.M.OnUserOnline.Add(null!)),
-            ("OnUserOffline", fx => fx.M.OnUserOffline.Add(null!)),
+            ("OnPreResourceBind", fx => fx.M.Users.OnPreResourceBind.Add(null!)),
+            ("OnResourceBind", fx => fx.M.Users.OnResourceBind.Add(null!)),
+            ("OnResourceUnbind", fx => fx.M.Users.OnResourceUnbind.Add(null!)),
+            ("OnSessionClosing", fx => fx.M.Admin.OnSessionClosing.Add(null!)),
+            ("OnSessionEvicted", fx => fx.M.Users.OnSessionEvicted.Add(null!)),
+            ("OnUserOnline", fx => fx.M.Users.OnUserOnline.Add(null!)),
+            ("OnUserOffline", fx => fx.M.Users.OnUserOffline.Add(null!)),
             ("disposed manager's OnConnect", fx => fx.Disposed.OnConnect.Add(null!)),
         })
         {

@@ -33,11 +33,11 @@ public sealed class BadInputFixture : IAsyncDisposable
 
     public static InMemoryUserDirectory Users => SharedUsers.Value;
 
-    public SessionManager M { get; } = new(users: SharedUsers.Value);
+    public SessionManager M { get; } = new(directory: SharedUsers.Value);
 
-    public SessionManager Other { get; } = new(users: new FastUserDirectory());
+    public SessionManager Other { get; } = new(directory: new FastUserDirectory());
 
-    public SessionManager Disposed { get; } = new(users: new FastUserDirectory());
+    public SessionManager Disposed { get; } = new(directory: new FastUserDirectory());
 
     public Session Guest { get; private set; } = null!;
 
@@ -85,9 +85,9 @@ public sealed class BadInputFixture : IAsyncDisposable
         Guest.Storage.Set("k", 1);
         Guest.Storage.Set(Key, 5);
         Alice = await M.ConnectAsync(new ConnectOptions { User = "alice", Connection = new RecordingConnection() });
-        await M.BindResourceAsync(Alice, "home");
+        await M.Users.BindResourceAsync(Alice, "home");
         Alice.Storage.Set("a", "alice's");
-        M.UserStorage("alice")!.Set("shared", 7);
+        M.Users.StorageOf("alice")!.Set("shared", 7);
         Admin = await M.ConnectAsync(new ConnectOptions { User = "admin" });
         Closed = await M.ConnectAsync(SessionType.Console);
         Closed.Storage.Set("c", 3);
@@ -121,20 +121,20 @@ public sealed class BadInputFixture : IAsyncDisposable
         m.OnDisconnect.Add("n", _ => ValueTask.CompletedTask);
         m.OnAccessDenied.Add(_ => ValueTask.CompletedTask);
         m.OnAccessDenied.Add("n", _ => ValueTask.CompletedTask);
-        m.OnPreResourceBind.Add(_ => ValueTask.CompletedTask);
-        m.OnPreResourceBind.Add("n", _ => ValueTask.CompletedTask);
-        m.OnResourceBind.Add(_ => ValueTask.CompletedTask);
-        m.OnResourceBind.Add("n", _ => ValueTask.CompletedTask);
-        m.OnResourceUnbind.Add(_ => ValueTask.CompletedTask);
-        m.OnResourceUnbind.Add("n", _ => ValueTask.CompletedTask);
-        m.OnSessionClosing.Add(_ => ValueTask.CompletedTask);
-        m.OnSessionClosing.Add("n", _ => ValueTask.CompletedTask);
-        m.OnSessionEvicted.Add(_ => ValueTask.CompletedTask);
-        m.OnSessionEvicted.Add("n", _ => ValueTask.CompletedTask);
-        m.OnUserOnline.Add(_ => ValueTask.CompletedTask);
-        m.OnUserOnline.Add("n", _ => ValueTask.CompletedTask);
-        m.OnUserOffline.Add(_ => ValueTask.CompletedTask);
-        m.OnUserOffline.Add("n", _ => ValueTask.CompletedTask);
+        m.Users.OnPreResourceBind.Add(_ => ValueTask.CompletedTask);
+        m.Users.OnPreResourceBind.Add("n", _ => ValueTask.CompletedTask);
+        m.Users.OnResourceBind.Add(_ => ValueTask.CompletedTask);
+        m.Users.OnResourceBind.Add("n", _ => ValueTask.CompletedTask);
+        m.Users.OnResourceUnbind.Add(_ => ValueTask.CompletedTask);
+        m.Users.OnResourceUnbind.Add("n", _ => ValueTask.CompletedTask);
+        m.Admin.OnSessionClosing.Add(_ => ValueTask.CompletedTask);
+        m.Admin.OnSessionClosing.Add("n", _ => ValueTask.CompletedTask);
+        m.Users.OnSessionEvicted.Add(_ => ValueTask.CompletedTask);
+        m.Users.OnSessionEvicted.Add("n", _ => ValueTask.CompletedTask);
+        m.Users.OnUserOnline.Add(_ => ValueTask.CompletedTask);
+        m.Users.OnUserOnline.Add("n", _ => ValueTask.CompletedTask);
+        m.Users.OnUserOffline.Add(_ => ValueTask.CompletedTask);
+        m.Users.OnUserOffline.Add("n", _ => ValueTask.CompletedTask);
     }
 
     /// <summary>Renders the registry, the user index, every trigger list, the users and every storage.</summary>
@@ -154,7 +154,7 @@ public sealed class BadInputFixture : IAsyncDisposable
 
         foreach (var user in new[] { "alice", "bob", "admin", "guest", "locked" })
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"of {user}: [{string.Join(",", M.SessionsOf(user).Select(s => s.Id))}] online {M.IsOnline(user)} resources [{string.Join(",", M.ResourcesOf(user).Select(r => $"{r.Key}={r.Value.Id}"))}] shared {(M.UserStorage(user) is { } st ? Render(st) : "none")}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"of {user}: [{string.Join(",", M.Users.SessionsOf(user).Select(s => s.Id))}] online {M.Users.IsOnline(user)} resources [{string.Join(",", M.Users.ResourcesOf(user).Select(r => $"{r.Key}={r.Value.Id}"))}] shared {(M.Users.StorageOf(user) is { } st ? Render(st) : "none")}");
         }
 
         sb.AppendLine(CultureInfo.InvariantCulture, $"other count {Other.Count} [{string.Join(",", Other.GetSessions().Select(s => s.Id))}]");
@@ -175,13 +175,13 @@ public sealed class BadInputFixture : IAsyncDisposable
         sb.AppendLine($"{label} on_auth {Render(m.OnAuth)}");
         sb.AppendLine($"{label} on_disconnect {Render(m.OnDisconnect)}");
         sb.AppendLine($"{label} on_access_denied {Render(m.OnAccessDenied)}");
-        sb.AppendLine($"{label} on_pre_resource_bind {Render(m.OnPreResourceBind)}");
-        sb.AppendLine($"{label} on_resource_bind {Render(m.OnResourceBind)}");
-        sb.AppendLine($"{label} on_resource_unbind {Render(m.OnResourceUnbind)}");
-        sb.AppendLine($"{label} on_session_closing {Render(m.OnSessionClosing)}");
-        sb.AppendLine($"{label} on_session_evicted {Render(m.OnSessionEvicted)}");
-        sb.AppendLine($"{label} on_user_online {Render(m.OnUserOnline)}");
-        sb.AppendLine($"{label} on_user_offline {Render(m.OnUserOffline)}");
+        sb.AppendLine($"{label} on_pre_resource_bind {Render(m.Users.OnPreResourceBind)}");
+        sb.AppendLine($"{label} on_resource_bind {Render(m.Users.OnResourceBind)}");
+        sb.AppendLine($"{label} on_resource_unbind {Render(m.Users.OnResourceUnbind)}");
+        sb.AppendLine($"{label} on_session_closing {Render(m.Admin.OnSessionClosing)}");
+        sb.AppendLine($"{label} on_session_evicted {Render(m.Users.OnSessionEvicted)}");
+        sb.AppendLine($"{label} on_user_online {Render(m.Users.OnUserOnline)}");
+        sb.AppendLine($"{label} on_user_offline {Render(m.Users.OnUserOffline)}");
     }
 
     private static string Render<T>(TriggerList<T> list) =>

@@ -64,11 +64,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
             "M:SessionKit.SessionManager.Su``1(", "M:SessionKit.SessionManager.SuAsync(", "M:SessionKit.SessionManager.SuAsync``1(",
             "M:SessionKit.SessionManager.Exists(System.UInt64)", "M:SessionKit.SessionManager.TryGetSession(", "M:SessionKit.SessionManager.GetSession(",
             "M:SessionKit.SessionManager.GetSessions", "M:SessionKit.SessionManager.Peer(System.UInt64)", "P:SessionKit.SessionManager.Count", "P:SessionKit.SessionManager.Storage",
-            "M:SessionKit.SessionManager.SessionsOf(", "M:SessionKit.SessionManager.IsOnline(", "M:SessionKit.SessionManager.UserStorage(",
-            "M:SessionKit.SessionManager.FindResource(", "M:SessionKit.SessionManager.ResourcesOf(", "M:SessionKit.SessionManager.BindResourceAsync(",
-            "M:SessionKit.SessionManager.SendToAllAsync(", "M:SessionKit.SessionManager.SendToAvailableAsync(", "M:SessionKit.SessionManager.SendToInterestedAsync(",
-            "M:SessionKit.SessionManager.CloseUserSessionsAsync(", "M:SessionKit.SessionManager.KickAsync(", "M:SessionKit.SessionManager.KickUserAsync(",
-            "M:SessionKit.SessionManager.KickAllAsync(", "M:SessionKit.SessionManager.ListSessions", "M:SessionKit.SessionManager.DisposeAsync",
+            "M:SessionKit.UserSessions.SessionsOf(", "M:SessionKit.UserSessions.IsOnline(", "M:SessionKit.UserSessions.StorageOf(",
+            "M:SessionKit.UserSessions.FindResource(", "M:SessionKit.UserSessions.ResourcesOf(", "M:SessionKit.UserSessions.BindResourceAsync(",
+            "M:SessionKit.UserSessions.SendToAllAsync(", "M:SessionKit.UserSessions.SendToAvailableAsync(", "M:SessionKit.UserSessions.SendToInterestedAsync(",
+            "M:SessionKit.SessionAdministration.CloseUserSessionsAsync(", "M:SessionKit.SessionAdministration.KickAsync(", "M:SessionKit.SessionAdministration.KickUserAsync(",
+            "M:SessionKit.SessionAdministration.KickAllAsync(", "M:SessionKit.SessionAdministration.ListSessions", "M:SessionKit.SessionManager.DisposeAsync",
             "M:SessionKit.Session.SendAsync(", "M:SessionKit.Session.CloseAsync(", "P:SessionKit.Session.Priority", "M:SessionKit.SessionScope.Dispose",
             "M:SessionKit.SessionStorage.Get``1(", "M:SessionKit.SessionStorage.TryGet``1(SessionKit.SessionKey", "M:SessionKit.SessionStorage.Set``1(",
             "M:SessionKit.SessionStorage.Remove``1(", "M:SessionKit.SessionStorage.Get(System.String)", "M:SessionKit.SessionStorage.TryGet``1(System.String",
@@ -126,7 +126,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     {
         var users = new FastUserDirectory();
         users.Add("alice", "pw");
-        await using var m = new SessionManager(new SessionOptions { MaxSessionsPerUser = _ => 1 }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { MaxSessionsPerUser = _ => 1 }, users);
         await m.ConnectAsync(new ConnectOptions { User = "alice" });
         var admin = await m.ConnectAsync(new ConnectOptions { User = "admin" });
 

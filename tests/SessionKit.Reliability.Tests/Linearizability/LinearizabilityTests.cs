@@ -138,7 +138,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
     {
         var users = new FastUserDirectory();
         users.Add("u", "pw");
-        await using var manager = new SessionManager(users: users);
+        await using var manager = new SessionManager(directory: users);
         var guest = await manager.ConnectAsync(SessionType.Binary);
         var member = await manager.ConnectAsync(new ConnectOptions { User = "u" });
         var initial = RegistryModel.Initial([(guest.Id, null), (member.Id, "u")]);
@@ -263,7 +263,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             default:
             {
                 invoked = Tick();
-                var list = manager.SessionsOf("u");
+                var list = manager.Users.SessionsOf("u");
                 var returned = Tick();
                 return new HistoryOp(thread, invoked, returned, new Call.SessionsOf("u"), new Result.Ids(list.Select(s => s.Id).ToArray()));
             }
@@ -282,7 +282,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
         var users = new FastUserDirectory();
         users.Add("u", "pw");
         var log = new EventLog();
-        await using var manager = new SessionManager(users: users, loggerFactory: log.CreateFactory());
+        await using var manager = new SessionManager(directory: users, loggerFactory: log.CreateFactory());
         var history = new List<HistoryOp>();
         var probed = 0;
         log.Probe = (eventId, _) =>
@@ -291,7 +291,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
             if (eventId == EventLog.UserChanged && Interlocked.Exchange(ref probed, 1) == 0)
             {
                 var invoked = Tick();
-                var listed = manager.SessionsOf("u").Select(s => s.Id).ToArray();
+                var listed = manager.Users.SessionsOf("u").Select(s => s.Id).ToArray();
                 history.Add(new HistoryOp(1, invoked, Tick(), new Call.SessionsOf("u"), new Result.Ids(listed)));
                 foreach (var id in listed)
                 {
@@ -320,7 +320,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
         var users = new FastUserDirectory();
         users.Add("u", "pw");
         var log = new EventLog();
-        var options = closer == "EvictOldest" ? new SessionOptions { MaxSessionsPerUser = _ => 1, SessionLimitPolicy = SessionLimitPolicy.EvictOldest } : null;
+        var options = closer == "EvictOldest" ? new SessionManagerOptions { MaxSessionsPerUser = _ => 1, SessionLimitPolicy = SessionLimitPolicy.EvictOldest } : null;
         await using var manager = new SessionManager(options, users, log.CreateFactory());
         var disconnects = new System.Collections.Concurrent.ConcurrentDictionary<ulong, int>();
         manager.OnDisconnect.Add(ctx =>
@@ -340,10 +340,10 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
                 switch (closer)
                 {
                     case "CloseUserSessionsAsync":
-                        manager.CloseUserSessionsAsync("u", SessionCloseReason.AccountDisabled).AsTask().GetAwaiter().GetResult();
+                        manager.Admin.CloseUserSessionsAsync("u", SessionCloseReason.AccountDisabled).AsTask().GetAwaiter().GetResult();
                         break;
                     case "KickUserAsync":
-                        manager.KickUserAsync("u").AsTask().GetAwaiter().GetResult();
+                        manager.Admin.KickUserAsync("u").AsTask().GetAwaiter().GetResult();
                         break;
                     default:
                         second = manager.ConnectAsync(new ConnectOptions { User = "u" }).AsTask().GetAwaiter().GetResult();
@@ -390,7 +390,7 @@ public sealed class LinearizabilityTests(ITestOutputHelper output)
     public async Task Storage_OnceTheSessionIsObservablyDestroyed_RefusesWrites()
     {
         var log = new EventLog();
-        await using var manager = new SessionManager(users: new FastUserDirectory(), loggerFactory: log.CreateFactory());
+        await using var manager = new SessionManager(directory: new FastUserDirectory(), loggerFactory: log.CreateFactory());
         var session = await manager.ConnectAsync(SessionType.Binary);
         session.Storage.Set("early", 1);
         SessionState? state = null;

@@ -9,7 +9,7 @@ namespace SessionKit.Reliability.Tests.Support;
 /// </summary>
 public sealed class Harness : IAsyncDisposable
 {
-    public Harness(SessionOptions? options = null, TimeProvider? time = null, bool logging = true)
+    public Harness(SessionManagerOptions? options = null, TimeProvider? time = null, bool logging = true)
     {
         Users.Add("alice", "pw");
         Users.Add("bob", "pw");

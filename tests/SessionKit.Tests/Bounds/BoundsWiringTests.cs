@@ -39,7 +39,7 @@ public sealed class BoundsWiringTests
 
         var act = () => provider.GetRequiredService<SessionManager>();
 
-        act.Should().Throw<ArgumentException>().WithMessage("*SessionOptions.MaxConcurrentVerifications*");
+        act.Should().Throw<ArgumentException>().WithMessage("*SessionManagerOptions.MaxConcurrentVerifications*");
     }
 
     [Fact]

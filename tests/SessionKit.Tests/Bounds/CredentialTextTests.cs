@@ -23,7 +23,7 @@ public sealed class CredentialTextTests
         var users = new InMemoryUserDirectory();
         users.AddUser("alice", "right");
         var logs = new InMemoryLoggerProvider();
-        await using var m = new SessionManager(users: users, loggerFactory: logs.CreateFactory());
+        await using var m = new SessionManager(directory: users, loggerFactory: logs.CreateFactory());
         var seen = new List<(string User, bool Succeeded)>();
         m.OnAuth.Add(c => { seen.Add((c.UserName, c.Succeeded)); return default; });
         var session = await m.ConnectAsync(SessionType.Binary);
@@ -81,7 +81,7 @@ public sealed class CredentialTextTests
     public async Task AuthenticateAsync_UserNameWithALoneSurrogate_IsRefusedByTheNameRule_WithoutQuotingIt(string which)
     {
         var name = which == "high" ? "a\uD800b" : "\uDC00";
-        await using var m = new SessionManager(users: new FastUserDirectory());
+        await using var m = new SessionManager(directory: new FastUserDirectory());
         var session = await m.ConnectAsync(SessionType.Binary);
 
         var thrown = await Record.ExceptionAsync(() => m.AuthenticateAsync(session, name, "pw").AsTask());

@@ -14,8 +14,8 @@ public sealed class GeneratedResourceNameTests
     [InlineData(ResourceConflictPolicy.Random)]
     public async Task AConflictOnAResourceOfTheMaximumLength_BindsAFindableName(ResourceConflictPolicy policy)
     {
-        await using var h = new Host(new SessionOptions { ResourceConflictPolicy = policy });
-        var wanted = new string('r', new SessionOptions().MaxResourceLength);
+        await using var h = new Host(new SessionManagerOptions { ResourceConflictPolicy = policy });
+        var wanted = new string('r', new SessionManagerOptions().MaxResourceLength);
         var first = await h.BindAsync("alice", wanted);
 
         var bound = new List<string>();
@@ -29,14 +29,14 @@ public sealed class GeneratedResourceNameTests
         foreach (var name in bound)
         {
             name.Length.Should().BeLessThanOrEqualTo(wanted.Length);
-            h.Manager.FindResource("alice", name).Should().NotBeNull($"'{name[^8..]}' was bound, so it must be findable");
+            h.Manager.Users.FindResource("alice", name).Should().NotBeNull($"'{name[^8..]}' was bound, so it must be findable");
         }
     }
 
     [Fact]
     public async Task Increment_NeverSplitsASurrogatePair_WhenItShortensTheBase()
     {
-        await using var h = new Host(new SessionOptions { ResourceConflictPolicy = ResourceConflictPolicy.Increment, MaxResourceLength = 8 });
+        await using var h = new Host(new SessionManagerOptions { ResourceConflictPolicy = ResourceConflictPolicy.Increment, MaxResourceLength = 8 });
 
         // 8 UTF-16 units: five letters, a surrogate pair, a letter. "#1" needs the base cut to 6 units, which would
         // end it on the pair's first half; the base must lose the whole pair instead.
@@ -45,17 +45,17 @@ public sealed class GeneratedResourceNameTests
         var second = await h.BindAsync("alice", wanted);
 
         second.Should().Be("abcde#1");
-        h.Manager.FindResource("alice", second).Should().NotBeNull();
+        h.Manager.Users.FindResource("alice", second).Should().NotBeNull();
     }
 
-    private sealed class Host(SessionOptions options) : ResourceTestBase(options)
+    private sealed class Host(SessionManagerOptions options) : ResourceTestBase(options)
     {
         public new SessionManager Manager => base.Manager;
 
         public async Task<string> BindAsync(string user, string resource)
         {
             var (session, _) = await ConnectAsync(user);
-            return await Manager.BindResourceAsync(session, resource);
+            return await Manager.Users.BindResourceAsync(session, resource);
         }
     }
 }

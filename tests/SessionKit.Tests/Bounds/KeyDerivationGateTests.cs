@@ -2,7 +2,7 @@ namespace SessionKit.Tests.Bounds;
 
 /// <summary>
 /// Issue 12, key derivation: credential checks run off the caller's thread, at most
-/// <see cref="SessionOptions.MaxConcurrentVerifications"/> at once; the rest queue asynchronously, and a queued
+/// <see cref="SessionManagerOptions.MaxConcurrentVerifications"/> at once; the rest queue asynchronously, and a queued
 /// attempt that is cancelled fails with the unified credentials message.
 /// </summary>
 public sealed class KeyDerivationGateTests
@@ -12,9 +12,9 @@ public sealed class KeyDerivationGateTests
     [Fact]
     public async Task While200WrongPasswordAttemptsRun_ARequestScopeOnAnotherSessionCompletes_AndAtMostTheBoundRunAtOnce()
     {
-        var bound = new SessionOptions().MaxConcurrentVerifications;
+        var bound = new SessionManagerOptions().MaxConcurrentVerifications;
         var directory = new BlockingDirectory(fullAt: bound);
-        await using var m = new SessionManager(users: directory);
+        await using var m = new SessionManager(directory: directory);
         var other = await m.ConnectAsync(SessionType.Binary);
         var sessions = new List<Session>();
         for (var i = 0; i < 200; i++)
@@ -53,7 +53,7 @@ public sealed class KeyDerivationGateTests
     public async Task AQueuedAttempt_CancelledWhileItWaits_FailsWithTheUnifiedMessage_AndLeavesTheSessionAsItWas()
     {
         var directory = new BlockingDirectory(fullAt: 1);
-        await using var m = new SessionManager(new SessionOptions { MaxConcurrentVerifications = 1 }, directory);
+        await using var m = new SessionManager(new SessionManagerOptions { MaxConcurrentVerifications = 1 }, directory);
         var authRuns = 0;
         m.OnAuth.Add(_ => { Interlocked.Increment(ref authRuns); return default; });
         var first = await m.ConnectAsync(SessionType.Binary);
@@ -81,7 +81,7 @@ public sealed class KeyDerivationGateTests
     public async Task AConfiguredBound_IsNeverExceeded()
     {
         var directory = new BlockingDirectory(fullAt: 3);
-        await using var m = new SessionManager(new SessionOptions { MaxConcurrentVerifications = 3 }, directory);
+        await using var m = new SessionManager(new SessionManagerOptions { MaxConcurrentVerifications = 3 }, directory);
         var sessions = new List<Session>();
         for (var i = 0; i < 40; i++)
         {

@@ -44,7 +44,7 @@ public sealed class NameRulesTests
         var users = new FastUserDirectory();
         var longName = new string('u', 300);
         users.Add(longName);
-        await using var m = new SessionManager(new SessionOptions { MaxUserNameLength = 300 }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { MaxUserNameLength = 300 }, users);
         var session = await m.ConnectAsync(SessionType.Binary);
 
         (await m.AuthenticateAsync(session, longName, "secret")).Name.Should().Be(longName);
@@ -59,11 +59,11 @@ public sealed class NameRulesTests
     {
         var users = new FastUserDirectory();
         users.Add("alice");
-        await using var m = new SessionManager(new SessionOptions { MaxResourceLength = 4, MaxHostLength = 5 }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { MaxResourceLength = 4, MaxHostLength = 5 }, users);
         var session = await m.ConnectAsync(new ConnectOptions { User = "alice", Host = "a.com" });
 
-        (await m.BindResourceAsync(session, "home")).Should().Be("home");
-        m.Invoking(x => x.FindResource("alice", "homes", "a.com")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("resource");
+        (await m.Users.BindResourceAsync(session, "home")).Should().Be("home");
+        m.Invoking(x => x.Users.FindResource("alice", "homes", "a.com")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("resource");
         var host = await Record.ExceptionAsync(() => m.ConnectAsync(new ConnectOptions { Host = "ab.com" }).AsTask());
         host.Should().BeOfType<ArgumentException>().Which.Message.Should().Contain("ConnectOptions.Host").And.Contain("at most 5");
     }
@@ -71,13 +71,13 @@ public sealed class NameRulesTests
     [Fact]
     public async Task ThePeerBound_IsTheManagersOption_AndAnOrdinaryPeerPasses()
     {
-        await using var m = new SessionManager(new SessionOptions { MaxPeerLength = 14 }, new FastUserDirectory());
+        await using var m = new SessionManager(new SessionManagerOptions { MaxPeerLength = 14 }, new FastUserDirectory());
 
         var ok = await m.ConnectAsync(SessionType.Binary, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 5000));
         var refused = await Record.ExceptionAsync(() => m.ConnectAsync(SessionType.Binary, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 50000)).AsTask());
 
         ok.Peer.Should().Be("127.0.0.1:5000");
-        refused.Should().BeOfType<ArgumentException>().Which.Message.Should().Contain("SessionOptions.MaxPeerLength").And.NotContain("127.0.0.1");
+        refused.Should().BeOfType<ArgumentException>().Which.Message.Should().Contain("SessionManagerOptions.MaxPeerLength").And.NotContain("127.0.0.1");
         m.Count.Should().Be(1, "a refused peer registers nothing");
     }
 
@@ -87,16 +87,16 @@ public sealed class NameRulesTests
         await using var h = new Host();
         var (first, _) = await h.ConnectAsync("alice", "Example.COM");
         var (second, _) = await h.ConnectAsync("alice", "example.com");
-        await h.Manager.BindResourceAsync(first, "phone");
+        await h.Manager.Users.BindResourceAsync(first, "phone");
 
-        h.Manager.SessionsOf("alice", "EXAMPLE.com").Should().BeEquivalentTo([first, second]);
-        h.Manager.IsOnline("alice", "example.COM").Should().BeTrue();
-        h.Manager.FindResource("alice", "phone", "example.com").Should().BeSameAs(first);
-        h.Manager.UserStorage("alice", "Example.com").Should().BeSameAs(h.Manager.UserStorage("alice", "EXAMPLE.COM"));
+        h.Manager.Users.SessionsOf("alice", "EXAMPLE.com").Should().BeEquivalentTo([first, second]);
+        h.Manager.Users.IsOnline("alice", "example.COM").Should().BeTrue();
+        h.Manager.Users.FindResource("alice", "phone", "example.com").Should().BeSameAs(first);
+        h.Manager.Users.StorageOf("alice", "Example.com").Should().BeSameAs(h.Manager.Users.StorageOf("alice", "EXAMPLE.COM"));
         first.Host.Should().Be("Example.COM", "the host is kept as given");
 
-        h.Manager.SessionsOf("Alice", "example.com").Should().BeEmpty("user names are compared ordinally");
-        h.Manager.SessionsOf("alice", "example.org").Should().BeEmpty();
+        h.Manager.Users.SessionsOf("Alice", "example.com").Should().BeEmpty("user names are compared ordinally");
+        h.Manager.Users.SessionsOf("alice", "example.org").Should().BeEmpty();
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ReservedIdTests
     public async Task AuthenticateAsync_ADirectoryUserWithAReservedIdAndAnotherName_IsRefused()
     {
         var directory = new OneUserDirectory(new SessionUser(1, "mallory"));
-        await using var m = new SessionManager(users: directory);
+        await using var m = new SessionManager(directory: directory);
         var authRan = false;
         m.OnAuth.Add(_ => { authRan = true; return default; });
         var session = await m.ConnectAsync(SessionType.Binary);
@@ -42,7 +42,7 @@ public sealed class ReservedIdTests
     [Fact]
     public async Task AuthenticateAsync_TheRealAdmin_IsAllowed()
     {
-        await using var m = new SessionManager(users: new OneUserDirectory(SessionUser.Admin));
+        await using var m = new SessionManager(directory: new OneUserDirectory(SessionUser.Admin));
         var session = await m.ConnectAsync(SessionType.Binary);
 
         (await m.AuthenticateAsync(session, "admin", "pw")).Should().BeSameAs(SessionUser.Admin);

@@ -14,7 +14,7 @@ public sealed class StorageAndTriggerBoundsTests
     [Fact]
     public void TheDefaults_AreTheDocumentedOnes()
     {
-        var options = new SessionOptions();
+        var options = new SessionManagerOptions();
 
         options.MaxUserNameLength.Should().Be(256);
         options.MaxHostLength.Should().Be(256);
@@ -31,7 +31,7 @@ public sealed class StorageAndTriggerBoundsTests
     [Fact]
     public async Task SessionStorage_HoldsUpToItsBound_ThenRefusesANewKey_AndChangesNothing()
     {
-        await using var m = new SessionManager(new SessionOptions { MaxStorageKeys = 3 }, new FastUserDirectory());
+        await using var m = new SessionManager(new SessionManagerOptions { MaxStorageKeys = 3 }, new FastUserDirectory());
         var storage = (await m.ConnectAsync(SessionType.Binary)).Storage;
         storage.Set("a", 1);
         storage.Set("b", 2);
@@ -39,7 +39,7 @@ public sealed class StorageAndTriggerBoundsTests
 
         var act = () => storage.Set("c", 3);
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("*3 values*SessionOptions.MaxStorageKeys*");
+        act.Should().Throw<InvalidOperationException>().WithMessage("*3 values*SessionManagerOptions.MaxStorageKeys*");
         storage.Count.Should().Be(3);
         storage.Get("c").Should().BeNull();
         storage.Invoking(s => s.Set(new SessionKey<int>("other"), 1)).Should().Throw<InvalidOperationException>();
@@ -57,15 +57,15 @@ public sealed class StorageAndTriggerBoundsTests
     {
         var users = new FastUserDirectory();
         users.Add("alice");
-        await using var m = new SessionManager(new SessionOptions { MaxUserStorageKeys = 2, MaxStorageKeys = 5 }, users);
+        await using var m = new SessionManager(new SessionManagerOptions { MaxUserStorageKeys = 2, MaxStorageKeys = 5 }, users);
         await m.ConnectAsync(new ConnectOptions { User = "alice" });
-        var shared = m.UserStorage("alice")!;
+        var shared = m.Users.StorageOf("alice")!;
         shared.Set("a", 1);
         shared.Set("b", 2);
 
         var act = () => shared.Set("c", 3);
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("*2 values*SessionOptions.MaxUserStorageKeys*");
+        act.Should().Throw<InvalidOperationException>().WithMessage("*2 values*SessionManagerOptions.MaxUserStorageKeys*");
         shared.Count.Should().Be(2);
         shared.Set("b", 20);
         shared.Get("b").Should().Be(20);
@@ -74,7 +74,7 @@ public sealed class StorageAndTriggerBoundsTests
     [Fact]
     public async Task ATriggerList_HoldsUpToItsBound_ThenRefusesANewTrigger_AndChangesNothing()
     {
-        await using var m = new SessionManager(new SessionOptions { MaxTriggersPerList = 3 }, new FastUserDirectory());
+        await using var m = new SessionManager(new SessionManagerOptions { MaxTriggersPerList = 3 }, new FastUserDirectory());
         Func<SessionTriggerContext, ValueTask> a = _ => default, b = _ => default, c = _ => default, d = _ => default;
         m.OnConnect.Add(a);
         m.OnConnect.Add("named", b);
@@ -82,7 +82,7 @@ public sealed class StorageAndTriggerBoundsTests
         m.OnConnect.MaxCount.Should().Be(3);
         var before = m.OnConnect.ToArray();
 
-        m.OnConnect.Invoking(l => l.Add(d)).Should().Throw<InvalidOperationException>().WithMessage("*3 triggers*SessionOptions.MaxTriggersPerList*");
+        m.OnConnect.Invoking(l => l.Add(d)).Should().Throw<InvalidOperationException>().WithMessage("*3 triggers*SessionManagerOptions.MaxTriggersPerList*");
         m.OnConnect.Invoking(l => l.Add("new name", d)).Should().Throw<InvalidOperationException>();
         m.OnConnect.ToArray().Should().Equal(before);
 
@@ -94,6 +94,6 @@ public sealed class StorageAndTriggerBoundsTests
         m.OnConnect.Add(c);
         m.OnConnect.Count.Should().Be(3, "a removal makes room");
         m.OnDisconnect.MaxCount.Should().Be(3, "the bound applies to every list of the manager");
-        m.OnUserOffline.MaxCount.Should().Be(3);
+        m.Users.OnUserOffline.MaxCount.Should().Be(3);
     }
 }

@@ -65,7 +65,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
         var manager = provider.GetRequiredService<SessionManager>();
 
         manager.TimeProvider.Should().BeSameAs(time);
-        manager.Users.Should().BeSameAs(users);
+        manager.Directory.Should().BeSameAs(users);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class SessionKitServiceCollectionExtensionsTests
         provider.GetRequiredService<SessionManager>().Should().BeSameAs(manager);
         manager.TimeProvider.Should().BeSameAs(TimeProvider.System);
         provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
-        manager.Users.Should().BeOfType<InMemoryUserDirectory>().And.BeSameAs(provider.GetRequiredService<InMemoryUserDirectory>());
-        provider.GetRequiredService<IUserDirectory>().Should().BeSameAs(manager.Users);
+        manager.Directory.Should().BeOfType<InMemoryUserDirectory>().And.BeSameAs(provider.GetRequiredService<InMemoryUserDirectory>());
+        provider.GetRequiredService<IUserDirectory>().Should().BeSameAs(manager.Directory);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
         var act = () => provider.GetRequiredService<SessionManager>();
 
         var error = act.Should().Throw<ArgumentException>().Which;
-        error.Message.Should().Contain($"SessionOptions.{option}");
+        error.Message.Should().Contain($"SessionManagerOptions.{option}");
         error.Message.Should().MatchRegex("must (be|name)", "the message states the rule");
     }
 

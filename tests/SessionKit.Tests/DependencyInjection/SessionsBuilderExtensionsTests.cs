@@ -288,7 +288,7 @@ public sealed class SessionsBuilderExtensionsTests
         var manager = provider.GetRequiredService<SessionManager>();
 
         directory.TryFindUser("alice", out _).Should().BeTrue();
-        manager.Users.Should().BeSameAs(directory);
+        manager.Directory.Should().BeSameAs(directory);
     }
 
     [Fact]
@@ -341,8 +341,8 @@ public sealed class SessionsBuilderExtensionsTests
 
         var manager = provider.GetRequiredService<SessionManager>();
 
-        manager.Users.Should().BeOfType<FastUserDirectory>().And.BeSameAs(provider.GetRequiredService<FastUserDirectory>());
-        provider.GetRequiredService<IUserDirectory>().Should().BeSameAs(manager.Users);
+        manager.Directory.Should().BeOfType<FastUserDirectory>().And.BeSameAs(provider.GetRequiredService<FastUserDirectory>());
+        provider.GetRequiredService<IUserDirectory>().Should().BeSameAs(manager.Directory);
         services.Count(d => d.ServiceType == typeof(IUserDirectory)).Should().Be(1);
     }
 
@@ -354,7 +354,7 @@ public sealed class SessionsBuilderExtensionsTests
         services.AddSessions();
         using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<SessionManager>().Users.Should().BeOfType<FastUserDirectory>();
+        provider.GetRequiredService<SessionManager>().Directory.Should().BeOfType<FastUserDirectory>();
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class LoggingTests : IAsyncLifetime
         _users.AddUser("bob", "bob-password");
         _users.AddUser("locked", Password, mayConnect: false);
         _factory = _logs.CreateFactory();
-        _manager = new SessionManager(new SessionOptions(), _users, _factory);
+        _manager = new SessionManager(new SessionManagerOptions(), _users, _factory);
         return Task.CompletedTask;
     }
 
@@ -163,7 +163,7 @@ public sealed class LoggingTests : IAsyncLifetime
         var started = Single(9, "ShutdownStarted");
         started.Level.Should().Be(LogLevel.Information);
         started["Count"].Should().Be(2);
-        started["Timeout"].Should().Be(SessionOptions.DefaultShutdownTimeout);
+        started["Timeout"].Should().Be(SessionManagerOptions.DefaultShutdownTimeout);
         Single(10, "ShutdownCompleted").Level.Should().Be(LogLevel.Information);
         _logs.Records.Should().NotContain(r => r.EventId.Id == 11);
     }
@@ -172,7 +172,7 @@ public sealed class LoggingTests : IAsyncLifetime
     public async Task ShutdownPastTheTimeout_LogsEvent11_ShutdownTimedOut_AtWarning()
     {
         var time = new ManualTimeProvider();
-        var manager = new SessionManager(new SessionOptions { ShutdownTimeout = TimeSpan.FromSeconds(5) }, _users, _factory, time);
+        var manager = new SessionManager(new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromSeconds(5) }, _users, _factory, time);
         manager.OnDisconnect.Add(c => new ValueTask(Task.Delay(Timeout.Infinite, c.CancellationToken)));
         var stuck = await manager.ConnectAsync(SessionType.Binary);
 
@@ -199,7 +199,7 @@ public sealed class LoggingTests : IAsyncLifetime
     {
         var snapshots = new ScopeSnapshotLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(snapshots));
-        await using var manager = new SessionManager(new SessionOptions(), _users, factory);
+        await using var manager = new SessionManager(new SessionManagerOptions(), _users, factory);
         var triggerLogger = factory.CreateLogger("HostTrigger");
         manager.OnConnect.Add(_ =>
         {

@@ -16,7 +16,7 @@ public sealed class MetricsTests : IAsyncLifetime
         _users.Add("locked", mayConnect: false);
 
         // The system clock: trigger durations are measured with TimeProvider timestamps.
-        _manager = new SessionManager(users: _users, timeProvider: TimeProvider.System);
+        _manager = new SessionManager(directory: _users, timeProvider: TimeProvider.System);
         _recorder = new MeasurementRecorder(_manager.Meter);
         return Task.CompletedTask;
     }
@@ -127,7 +127,7 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task TwoManagers_NeverMixTheirMeasurements()
     {
-        await using var other = new SessionManager(users: _users);
+        await using var other = new SessionManager(directory: _users);
         using var otherRecorder = new MeasurementRecorder(other.Meter);
 
         await other.ConnectAsync(SessionType.Binary);

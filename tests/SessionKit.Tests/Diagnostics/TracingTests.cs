@@ -49,7 +49,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Connect_StartsASessionkitConnectSpan_TaggedWithTheSessionId()
     {
-        await using var manager = new SessionManager(users: _users);
+        await using var manager = new SessionManager(directory: _users);
 
         var session = await manager.ConnectAsync(SessionType.Binary, new IPEndPoint(IPAddress.Loopback, 4000));
 
@@ -63,7 +63,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Connect_WithOnConnectTriggers_RunsThemInsideTheConnectSpan()
     {
-        await using var manager = new SessionManager(users: _users);
+        await using var manager = new SessionManager(directory: _users);
         Activity? seenByTrigger = null;
         manager.OnConnect.Add(context =>
         {
@@ -83,7 +83,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Connect_RefusedByOnConnect_EndsTheConnectSpanWithErrorStatus()
     {
-        await using var manager = new SessionManager(users: _users);
+        await using var manager = new SessionManager(directory: _users);
         var boom = new InvalidOperationException("refused");
         manager.OnConnect.Add(_ => throw boom);
 
@@ -99,7 +99,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Authenticate_StartsASessionkitAuthenticateSpan_ErrorStatusOnBadCredentials()
     {
-        await using var manager = new SessionManager(users: _users);
+        await using var manager = new SessionManager(directory: _users);
         var session = await manager.ConnectAsync(SessionType.Binary, new IPEndPoint(IPAddress.Loopback, 4001));
 
         await manager.AuthenticateAsync(session, "alice", "secret");
@@ -118,7 +118,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Disconnect_WithOnDisconnectTriggers_StartsASessionkitDisconnectSpan_AroundThem()
     {
-        await using var manager = new SessionManager(users: _users);
+        await using var manager = new SessionManager(directory: _users);
         Activity? seenByTrigger = null;
         manager.OnDisconnect.Add(async _ =>
         {
@@ -138,7 +138,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task NobodyListening_StartsNoSpans()
     {
-        await using var manager = new SessionManager(users: _users);
+        await using var manager = new SessionManager(directory: _users);
         using var unrelated = new Activity("unrelated").SetIdFormat(ActivityIdFormat.W3C).SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom()).Start();
 
         var session = await manager.ConnectAsync(SessionType.Binary);

@@ -10,7 +10,7 @@ public sealed class AccountEventsTests : ResourceTestBase
         var (b, cb) = await ConnectAsync("alice");
         var (c, cc) = await ConnectAsync("alice");
 
-        var closed = await Manager.CloseUserSessionsAsync("alice", SessionCloseReason.PasswordChanged, except: a);
+        var closed = await Manager.Admin.CloseUserSessionsAsync("alice", SessionCloseReason.PasswordChanged, except: a);
 
         closed.Should().Be(2);
         a.State.Should().Be(SessionState.Open);
@@ -38,11 +38,11 @@ public sealed class AccountEventsTests : ResourceTestBase
         var (_, c2) = await ConnectAsync("alice");
         var (bob, _) = await ConnectAsync("bob");
 
-        (await Manager.CloseUserSessionsAsync("alice", reason)).Should().Be(2);
+        (await Manager.Admin.CloseUserSessionsAsync("alice", reason)).Should().Be(2);
 
         c1.Closes.Single().Condition.Should().Be(condition);
         c2.Closes.Single().Condition.Should().Be(condition);
-        Manager.IsOnline("alice").Should().BeFalse();
+        Manager.Users.IsOnline("alice").Should().BeFalse();
         bob.State.Should().Be(SessionState.Open);
     }
 
@@ -57,7 +57,7 @@ public sealed class AccountEventsTests : ResourceTestBase
         int closed;
         using (Manager.Enter(own, 9))
         {
-            closed = await Manager.CloseUserSessionsAsync("alice", SessionCloseReason.AccountDeleted);
+            closed = await Manager.Admin.CloseUserSessionsAsync("alice", SessionCloseReason.AccountDeleted);
             own.State.Should().Be(SessionState.Closed, "closed at once; destroyed when its request ends");
             Manager.Sync.Should().Be(0UL, "a request of a closed session reads sync 0");
         }
@@ -68,17 +68,17 @@ public sealed class AccountEventsTests : ResourceTestBase
         SessionCloseReason.AccountDeleted.Condition.Should().Be("not-authorized");
         own.State.Should().Be(SessionState.Destroyed);
         other.State.Should().Be(SessionState.Destroyed);
-        Manager.IsOnline("alice").Should().BeFalse();
+        Manager.Users.IsOnline("alice").Should().BeFalse();
     }
 
     [Fact]
     public async Task CloseUserSessions_ExceptFromAnotherManager_ThrowsAndClosesNothing()
     {
-        await using var other = new SessionManager(users: Users);
+        await using var other = new SessionManager(directory: Users);
         var foreign = await other.ConnectAsync(SessionType.Binary);
         var (mine, _) = await ConnectAsync("alice");
 
-        var act = () => Manager.CloseUserSessionsAsync("alice", SessionCloseReason.PasswordChanged, except: foreign).AsTask();
+        var act = () => Manager.Admin.CloseUserSessionsAsync("alice", SessionCloseReason.PasswordChanged, except: foreign).AsTask();
         (await act.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("except");
         mine.State.Should().Be(SessionState.Open);
     }

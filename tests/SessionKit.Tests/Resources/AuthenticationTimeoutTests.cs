@@ -13,7 +13,7 @@ public sealed class AuthenticationTimeoutTests
     [Fact]
     public async Task UnauthenticatedSession_IsClosedWithConnectionTimeout()
     {
-        await using var manager = new SessionManager(new SessionOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
         var closed = new TaskCompletionSource<SessionCloseReason?>(TaskCreationOptions.RunContinuationsAsynchronously);
         manager.OnDisconnect.Add(c => { closed.TrySetResult(null); return default; });
         var connection = new RecordingConnection();
@@ -31,7 +31,7 @@ public sealed class AuthenticationTimeoutTests
     [Fact]
     public async Task AuthenticatedSession_IsNotClosedByTheTimer()
     {
-        await using var manager = new SessionManager(new SessionOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
         var connection = new RecordingConnection();
         var session = await manager.ConnectAsync(new ConnectOptions { Connection = connection });
         await manager.AuthenticateAsync(session, "alice", "secret");
@@ -46,7 +46,7 @@ public sealed class AuthenticationTimeoutTests
     [Fact]
     public async Task DestroyedSession_DisposesItsTimer()
     {
-        await using var manager = new SessionManager(new SessionOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
+        await using var manager = new SessionManager(new SessionManagerOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
         var session = await manager.ConnectAsync(SessionType.Binary);
         _time.ActiveTimers.Should().Be(1);
         await manager.DisconnectAsync(session);
@@ -58,7 +58,7 @@ public sealed class AuthenticationTimeoutTests
     [InlineData(-1)]
     public void NonPositiveTimeout_IsRejectedByName(int seconds)
     {
-        var act = () => new SessionManager(new SessionOptions { AuthenticationTimeout = TimeSpan.FromSeconds(seconds) });
-        act.Should().Throw<ArgumentException>().WithMessage("*SessionOptions.AuthenticationTimeout*").Which.ParamName.Should().Be("options");
+        var act = () => new SessionManager(new SessionManagerOptions { AuthenticationTimeout = TimeSpan.FromSeconds(seconds) });
+        act.Should().Throw<ArgumentException>().WithMessage("*SessionManagerOptions.AuthenticationTimeout*").Which.ParamName.Should().Be("options");
     }
 }

@@ -11,10 +11,10 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     {
         string? seen = null;
         Session? foundInside = null;
-        Manager.OnResourceUnbind.Add(c =>
+        Manager.Users.OnResourceUnbind.Add(c =>
         {
             seen = c.Reason?.Condition;
-            foundInside = Manager.FindResource("alice", c.Resource);
+            foundInside = Manager.Users.FindResource("alice", c.Resource);
             return default;
         });
         var session = await ConnectBoundAsync("alice", "home");
@@ -30,10 +30,10 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     public async Task ClosingTheUsersLastSession_DropsTheUserEntry()
     {
         var session = await ConnectBoundAsync("alice", "home");
-        Manager.UserStorage("alice").Should().NotBeNull();
+        Manager.Users.StorageOf("alice").Should().NotBeNull();
         await session.CloseAsync();
-        Manager.IsOnline("alice").Should().BeFalse();
-        Manager.UserStorage("alice").Should().BeNull();
+        Manager.Users.IsOnline("alice").Should().BeFalse();
+        Manager.Users.StorageOf("alice").Should().BeNull();
     }
 
     [Fact] // case 21
@@ -41,7 +41,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     {
         var unbinds = 0;
         var disconnects = 0;
-        Manager.OnResourceUnbind.Add(_ => { Interlocked.Increment(ref unbinds); return default; });
+        Manager.Users.OnResourceUnbind.Add(_ => { Interlocked.Increment(ref unbinds); return default; });
         Manager.OnDisconnect.Add(_ => { Interlocked.Increment(ref disconnects); return default; });
         var session = await ConnectBoundAsync("alice", "home");
 
@@ -74,8 +74,8 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     public async Task ClosingAnAuthenticatedButUnboundSession_RaisesNoBindOrUnbindEvents()
     {
         var events = 0;
-        Manager.OnResourceBind.Add(_ => { events++; return default; });
-        Manager.OnResourceUnbind.Add(_ => { events++; return default; });
+        Manager.Users.OnResourceBind.Add(_ => { events++; return default; });
+        Manager.Users.OnResourceUnbind.Add(_ => { events++; return default; });
         var (session, _) = await ConnectAsync("alice");
         await session.CloseAsync();
         events.Should().Be(0);
@@ -86,7 +86,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     public async Task CloseWithGracePeriod_WaitsForTheClientToHangUp_ThenDisconnectsAnyway()
     {
         var time = new ManualTimeProvider();
-        await using var manager = new SessionManager(users: Users, timeProvider: time);
+        await using var manager = new SessionManager(directory: Users, timeProvider: time);
         var connection = new RecordingConnection();
         var session = await manager.ConnectAsync(new ConnectOptions { Connection = connection });
 
@@ -111,7 +111,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     public async Task CloseWithGracePeriod_ClientHangsUpFirst_DisconnectRunsOnce()
     {
         var time = new ManualTimeProvider();
-        await using var manager = new SessionManager(users: Users, timeProvider: time);
+        await using var manager = new SessionManager(directory: Users, timeProvider: time);
         var disconnects = 0;
         manager.OnDisconnect.Add(_ => { Interlocked.Increment(ref disconnects); return default; });
         var session = await manager.ConnectAsync(new ConnectOptions { Connection = new RecordingConnection() });
@@ -128,11 +128,11 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     public async Task SessionClosingTrigger_RewritesTheReason_ClientAndUnbindSeeTheRewrittenOne()
     {
         var rewritten = new SessionCloseReason("see-other-host", "moved");
-        Manager.OnSessionClosing.Add(c => { c.Reason = rewritten; return default; });
+        Manager.Admin.OnSessionClosing.Add(c => { c.Reason = rewritten; return default; });
         SessionCloseReason? unbindReason = null;
-        Manager.OnResourceUnbind.Add(c => { unbindReason = c.Reason; return default; });
+        Manager.Users.OnResourceUnbind.Add(c => { unbindReason = c.Reason; return default; });
         var (session, connection) = await ConnectAsync("alice");
-        await Manager.BindResourceAsync(session, "home");
+        await Manager.Users.BindResourceAsync(session, "home");
 
         await session.CloseAsync(SessionCloseReason.Kicked);
 
@@ -143,7 +143,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     [Fact] // case 31
     public async Task Shutdown_ClosesEverySessionWithSystemShutdown_AndWaits()
     {
-        var manager = new SessionManager(users: Users);
+        var manager = new SessionManager(directory: Users);
         var disconnected = new ConcurrentBag<ulong>();
         manager.OnDisconnect.Add(async c => { await Task.Yield(); disconnected.Add(c.Session.Id); });
         var connections = new List<RecordingConnection>();
@@ -165,7 +165,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     public async Task HangingTransportClose_IsBoundedByTheCloseTimeout()
     {
         var time = new ManualTimeProvider();
-        await using var manager = new SessionManager(new SessionOptions { CloseTimeout = TimeSpan.FromSeconds(2) }, Users, timeProvider: time);
+        await using var manager = new SessionManager(new SessionManagerOptions { CloseTimeout = TimeSpan.FromSeconds(2) }, Users, timeProvider: time);
         var connection = new RecordingConnection { CloseGate = new TaskCompletionSource().Task };
         var session = await manager.ConnectAsync(new ConnectOptions { Connection = connection });
 

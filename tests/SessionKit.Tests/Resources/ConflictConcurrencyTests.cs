@@ -13,7 +13,7 @@ public sealed class ConflictConcurrencyTests
     {
         var users = new FastUserDirectory();
         users.Add("alice");
-        await using var manager = new SessionManager(users: users);
+        await using var manager = new SessionManager(directory: users);
         var connections = new Dictionary<Session, RecordingConnection>();
         for (var i = 0; i < Binders; i++)
         {
@@ -27,7 +27,7 @@ public sealed class ConflictConcurrencyTests
         var bindEvents = 0;
         var unbinds = new ConcurrentQueue<string?>();
         var overlaps = new ConcurrentQueue<ulong>();
-        manager.OnResourceBind.Add(c =>
+        manager.Users.OnResourceBind.Add(c =>
         {
             Interlocked.Increment(ref bindEvents);
 
@@ -42,7 +42,7 @@ public sealed class ConflictConcurrencyTests
 
             return default;
         });
-        manager.OnResourceUnbind.Add(c =>
+        manager.Users.OnResourceUnbind.Add(c =>
         {
             unbinds.Enqueue(c.Reason?.Condition);
             return default;
@@ -56,16 +56,16 @@ public sealed class ConflictConcurrencyTests
             await gate.Task;
             while (Volatile.Read(ref done) == 0)
             {
-                snapshots.Add([.. manager.ResourcesOf("alice")]);
+                snapshots.Add([.. manager.Users.ResourcesOf("alice")]);
                 await Task.Yield();
             }
 
-            snapshots.Add([.. manager.ResourcesOf("alice")]);
+            snapshots.Add([.. manager.Users.ResourcesOf("alice")]);
         });
         var binds = sessions.Select(session => Task.Run(async () =>
         {
             await gate.Task;
-            return await manager.BindResourceAsync(session, "home");
+            return await manager.Users.BindResourceAsync(session, "home");
         })).ToArray();
         gate.SetResult();
         var results = await Task.WhenAll(binds).WaitAsync(TimeSpan.FromMinutes(1));
@@ -84,9 +84,9 @@ public sealed class ConflictConcurrencyTests
 
         // Exact counts: one survivor; every other binder bound once, was replaced once (conflict) and unbound once.
         var survivor = sessions.Should().ContainSingle(s => s.State == SessionState.Open).Subject;
-        manager.ResourcesOf("alice").Select(p => (p.Key, p.Value)).Should().Equal(("home", survivor));
+        manager.Users.ResourcesOf("alice").Select(p => (p.Key, p.Value)).Should().Equal(("home", survivor));
         owners[^1].Should().BeSameAs(survivor);
-        manager.SessionsOf("alice").Should().Equal(survivor);
+        manager.Users.SessionsOf("alice").Should().Equal(survivor);
         bindEvents.Should().Be(Binders);
         unbinds.Should().HaveCount(Binders - 1).And.OnlyContain(c => c == "conflict");
         connections[survivor].Closes.Should().BeEmpty();
@@ -102,7 +102,7 @@ public sealed class ConflictConcurrencyTests
     {
         var users = new FastUserDirectory();
         users.Add("alice");
-        await using var manager = new SessionManager(new SessionOptions { ResourceConflictPolicy = policy }, users);
+        await using var manager = new SessionManager(new SessionManagerOptions { ResourceConflictPolicy = policy }, users);
         var sessions = new List<Session>();
         for (var i = 0; i < Binders; i++)
         {
@@ -118,7 +118,7 @@ public sealed class ConflictConcurrencyTests
             await gate.Task;
             try
             {
-                outcomes[session] = "bound " + await manager.BindResourceAsync(session, "home");
+                outcomes[session] = "bound " + await manager.Users.BindResourceAsync(session, "home");
             }
             catch (ResourceBindException ex)
             {
@@ -132,11 +132,11 @@ public sealed class ConflictConcurrencyTests
         gate.SetResult();
         await Task.WhenAll(tasks);
 
-        var owner = manager.FindResource("alice", "home");
+        var owner = manager.Users.FindResource("alice", "home");
         owner.Should().NotBeNull();
         owner!.State.Should().Be(SessionState.Open);
         owner.Resource.Should().Be("home");
-        var resources = manager.ResourcesOf("alice");
+        var resources = manager.Users.ResourcesOf("alice");
         resources.Should().OnlyHaveUniqueItems(r => r.Key);
         resources.Should().OnlyContain(r => r.Value.State == SessionState.Open && r.Value.Resource == r.Key, "no index entry is left behind");
 
@@ -146,7 +146,7 @@ public sealed class ConflictConcurrencyTests
                 // Every binder but the owner ended closed: replaced after binding, or closed while binding.
                 sessions.Where(s => s != owner).Should().OnlyContain(s => s.State == SessionState.Destroyed);
                 resources.Should().ContainSingle();
-                manager.SessionsOf("alice").Should().Equal(owner);
+                manager.Users.SessionsOf("alice").Should().Equal(owner);
                 break;
             case ResourceConflictPolicy.RejectNew:
                 outcomes.Values.Count(o => o == "bound home").Should().Be(1);

@@ -5,7 +5,7 @@ namespace SessionKit.Tests.Resources;
 /// <summary>A manager with a fast directory (alice, bob, carol; password "secret") and helpers to connect authenticated sessions.</summary>
 public abstract class ResourceTestBase : IAsyncDisposable
 {
-    protected ResourceTestBase(SessionOptions? options = null)
+    protected ResourceTestBase(SessionManagerOptions? options = null)
     {
         Users = new FastUserDirectory();
         Users.Add("alice");
@@ -42,7 +42,7 @@ public abstract class ResourceTestBase : IAsyncDisposable
     protected async Task<Session> ConnectBoundAsync(string user, string resource, string? host = null)
     {
         var (session, _) = await ConnectAsync(user, host);
-        await Manager.BindResourceAsync(session, resource);
+        await Manager.Users.BindResourceAsync(session, resource);
         return session;
     }
 }

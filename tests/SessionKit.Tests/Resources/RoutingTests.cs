@@ -13,11 +13,11 @@ public sealed class RoutingTests : ResourceTestBase
         s1.IsAvailable = true;
         s2.IsAvailable = true;
 
-        (await Manager.SendToAvailableAsync("alice", "hi")).Should().Be(2);
+        (await Manager.Users.SendToAvailableAsync("alice", "hi")).Should().Be(2);
         c1.Sent.Should().Equal("hi");
         c2.Sent.Should().Equal("hi");
         c3.Sent.Should().BeEmpty();
-        (await Manager.SendToAvailableAsync("carol", "hi")).Should().Be(0, "an offline user gets nothing");
+        (await Manager.Users.SendToAvailableAsync("carol", "hi")).Should().Be(0, "an offline user gets nothing");
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class RoutingTests : ResourceTestBase
         high2.Priority = 5;
         negative.Priority = 10 - 20;
 
-        (await Manager.SendToAvailableAsync("alice", "m")).Should().Be(2);
+        (await Manager.Users.SendToAvailableAsync("alice", "m")).Should().Be(2);
         cHigh1.Sent.Should().Equal("m");
         cHigh2.Sent.Should().Equal("m");
         cLow.Sent.Should().BeEmpty();
@@ -50,7 +50,7 @@ public sealed class RoutingTests : ResourceTestBase
         var (s, c) = await ConnectAsync("alice");
         s.IsAvailable = true;
         s.Priority = -1;
-        (await Manager.SendToAvailableAsync("alice", "m")).Should().Be(0);
+        (await Manager.Users.SendToAvailableAsync("alice", "m")).Should().Be(0);
         c.Sent.Should().BeEmpty();
     }
 
@@ -61,8 +61,8 @@ public sealed class RoutingTests : ResourceTestBase
         var (_, c2) = await ConnectAsync("alice");
         s1.IsInterested = true;
 
-        (await Manager.SendToInterestedAsync("alice", "roster")).Should().Be(1);
-        (await Manager.SendToAllAsync("alice", "all")).Should().Be(2);
+        (await Manager.Users.SendToInterestedAsync("alice", "roster")).Should().Be(1);
+        (await Manager.Users.SendToAllAsync("alice", "all")).Should().Be(2);
         c1.Sent.Should().Equal("roster", "all");
         c2.Sent.Should().Equal("all");
     }
@@ -74,7 +74,7 @@ public sealed class RoutingTests : ResourceTestBase
         var (_, healthy) = await ConnectAsync("alice");
         broken.SendFailure = new IOException("socket gone");
 
-        (await Manager.SendToAllAsync("alice", "m")).Should().Be(1);
+        (await Manager.Users.SendToAllAsync("alice", "m")).Should().Be(1);
         healthy.Sent.Should().Equal("m");
         Logs.Records.Should().Contain(r => r.EventId.Name == "SendFailed" && r.Exception is IOException);
     }
@@ -84,7 +84,7 @@ public sealed class RoutingTests : ResourceTestBase
     {
         var (s, _) = await ConnectAsync("alice");
         s.Facets.Should().Be(SessionFacets.None);
-        await Manager.BindResourceAsync(s, "home");
+        await Manager.Users.BindResourceAsync(s, "home");
         s.IsAvailable = true;
         s.IsInterested = true;
         s.Facets.Should().Be(SessionFacets.Connected | SessionFacets.Available | SessionFacets.Interested);

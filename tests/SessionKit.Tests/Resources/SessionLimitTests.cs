@@ -10,7 +10,7 @@ public sealed class SessionLimitTests
         var users = new FastUserDirectory();
         users.Add("alice");
         users.Add("bob");
-        var options = new SessionOptions
+        var options = new SessionManagerOptions
         {
             MaxSessionsPerUser = u => u.Name == "alice" ? limit : 10,
             SessionLimitPolicy = policy,
@@ -35,11 +35,11 @@ public sealed class SessionLimitTests
         error.UserName.Should().Be("alice");
         s3.User.Name.Should().Be("guest");
         s3.State.Should().Be(SessionState.Open);
-        manager.SessionsOf("alice").Should().Equal(s1, s2);
+        manager.Users.SessionsOf("alice").Should().Equal(s1, s2);
 
         await manager.DisconnectAsync(s1);
         await manager.AuthenticateAsync(s3, "alice", "secret");
-        manager.SessionsOf("alice").Should().Equal(s2, s3);
+        manager.Users.SessionsOf("alice").Should().Equal(s2, s3);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class SessionLimitTests
         var (manager, _) = Create(SessionLimitPolicy.EvictOldest);
         await using var _m = manager;
         var evictions = new ConcurrentQueue<(ulong Evicted, ulong Newcomer)>();
-        manager.OnSessionEvicted.Add(c => { evictions.Enqueue((c.Evicted.Id, c.Newcomer.Id)); return default; });
+        manager.Users.OnSessionEvicted.Add(c => { evictions.Enqueue((c.Evicted.Id, c.Newcomer.Id)); return default; });
         var connection = new RecordingConnection();
         var s1 = await manager.ConnectAsync(new ConnectOptions { Connection = connection });
         var s2 = await manager.ConnectAsync(SessionType.Binary);
@@ -71,7 +71,7 @@ public sealed class SessionLimitTests
 
         s1.State.Should().Be(SessionState.Destroyed);
         connection.Closes.Should().Equal(SessionCloseReason.SessionLimitReached);
-        manager.SessionsOf("alice").Should().Equal(s2, s3);
+        manager.Users.SessionsOf("alice").Should().Equal(s2, s3);
         evictions.Should().Equal((s1.Id, s3.Id));
     }
 
@@ -86,7 +86,7 @@ public sealed class SessionLimitTests
             await manager.AuthenticateAsync(session, "bob", "secret");
         }
 
-        manager.SessionsOf("bob").Should().HaveCount(5);
+        manager.Users.SessionsOf("bob").Should().HaveCount(5);
     }
 
     [Fact]
@@ -121,6 +121,6 @@ public sealed class SessionLimitTests
 
         accepted.Should().Be(3);
         rejected.Should().Be(17);
-        manager.SessionsOf("alice").Should().HaveCount(3);
+        manager.Users.SessionsOf("alice").Should().HaveCount(3);
     }
 }

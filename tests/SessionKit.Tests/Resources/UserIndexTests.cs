@@ -11,18 +11,18 @@ public sealed class UserIndexTests : ResourceTestBase
         var (b1, _) = await ConnectAsync("bob");
         var (a2, _) = await ConnectAsync("alice");
 
-        Manager.SessionsOf("alice").Should().Equal(a1, a2);
-        Manager.SessionsOf("bob").Should().Equal(b1);
-        Manager.SessionsOf("carol").Should().BeEmpty();
-        Manager.IsOnline("alice").Should().BeTrue();
-        Manager.IsOnline("carol").Should().BeFalse();
+        Manager.Users.SessionsOf("alice").Should().Equal(a1, a2);
+        Manager.Users.SessionsOf("bob").Should().Equal(b1);
+        Manager.Users.SessionsOf("carol").Should().BeEmpty();
+        Manager.Users.IsOnline("alice").Should().BeTrue();
+        Manager.Users.IsOnline("carol").Should().BeFalse();
     }
 
     [Fact]
     public async Task SessionsOf_GuestSessions_AreNotIndexed()
     {
         await ConnectAsync();
-        Manager.SessionsOf("guest").Should().BeEmpty();
+        Manager.Users.SessionsOf("guest").Should().BeEmpty();
         Manager.Count.Should().Be(1);
     }
 
@@ -30,12 +30,12 @@ public sealed class UserIndexTests : ResourceTestBase
     public async Task SessionsOf_IsASnapshot_NotALiveView()
     {
         var (a1, _) = await ConnectAsync("alice");
-        var snapshot = Manager.SessionsOf("alice");
+        var snapshot = Manager.Users.SessionsOf("alice");
         await ConnectAsync("alice");
         await Manager.DisconnectAsync(a1);
 
         snapshot.Should().Equal(a1);
-        Manager.SessionsOf("alice").Should().HaveCount(1).And.NotContain(a1);
+        Manager.Users.SessionsOf("alice").Should().HaveCount(1).And.NotContain(a1);
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public sealed class UserIndexTests : ResourceTestBase
         var (session, _) = await ConnectAsync("alice");
         await Manager.AuthenticateAsync(session, "bob", "secret");
 
-        Manager.SessionsOf("alice").Should().BeEmpty();
-        Manager.SessionsOf("bob").Should().Equal(session);
+        Manager.Users.SessionsOf("alice").Should().BeEmpty();
+        Manager.Users.SessionsOf("bob").Should().Equal(session);
     }
 
     [Fact]
@@ -56,23 +56,23 @@ public sealed class UserIndexTests : ResourceTestBase
         {
             using (Manager.Su("alice"))
             {
-                Manager.SessionsOf("alice").Should().BeEmpty("Su changes only the effective user of one flow");
-                Manager.SessionsOf("admin").Should().Equal(session);
+                Manager.Users.SessionsOf("alice").Should().BeEmpty("Su changes only the effective user of one flow");
+                Manager.Users.SessionsOf("admin").Should().Equal(session);
             }
 
             Manager.ChangeUser("alice");
         }
 
-        Manager.SessionsOf("admin").Should().BeEmpty();
-        Manager.SessionsOf("alice").Should().Equal(session);
+        Manager.Users.SessionsOf("admin").Should().BeEmpty();
+        Manager.Users.SessionsOf("alice").Should().Equal(session);
     }
 
     [Fact]
     public async Task OnlineAndOffline_FireForTheFirstArrivalAndTheLastDeparture()
     {
         var events = new ConcurrentQueue<string>();
-        Manager.OnUserOnline.Add(c => { events.Enqueue($"online {c.UserName} {c.Session.Id}"); return default; });
-        Manager.OnUserOffline.Add(c => { events.Enqueue($"offline {c.UserName} {c.Session.Id}"); return default; });
+        Manager.Users.OnUserOnline.Add(c => { events.Enqueue($"online {c.UserName} {c.Session.Id}"); return default; });
+        Manager.Users.OnUserOffline.Add(c => { events.Enqueue($"offline {c.UserName} {c.Session.Id}"); return default; });
 
         var (a1, _) = await ConnectAsync("alice");
         var (a2, _) = await ConnectAsync("alice");
@@ -81,14 +81,14 @@ public sealed class UserIndexTests : ResourceTestBase
 
         await Manager.DisconnectAsync(a2);
         events.Should().Equal($"online alice {a1.Id}", $"offline alice {a2.Id}");
-        Manager.IsOnline("alice").Should().BeFalse();
+        Manager.Users.IsOnline("alice").Should().BeFalse();
     }
 
     [Fact]
     public async Task OnUserOffline_SeesTheUserAlreadyGone()
     {
         bool? onlineInsideTrigger = null;
-        Manager.OnUserOffline.Add(c => { onlineInsideTrigger = Manager.IsOnline(c.UserName); return default; });
+        Manager.Users.OnUserOffline.Add(c => { onlineInsideTrigger = Manager.Users.IsOnline(c.UserName); return default; });
         var (a1, _) = await ConnectAsync("alice");
         await Manager.DisconnectAsync(a1);
         onlineInsideTrigger.Should().BeFalse();
@@ -101,9 +101,9 @@ public sealed class UserIndexTests : ResourceTestBase
         var (onB, _) = await ConnectAsync("alice", host: "b.example");
         var (none, _) = await ConnectAsync("alice");
 
-        Manager.SessionsOf("alice", "a.example").Should().Equal(onA);
-        Manager.SessionsOf("alice", "b.example").Should().Equal(onB);
-        Manager.SessionsOf("alice").Should().Equal(none);
+        Manager.Users.SessionsOf("alice", "a.example").Should().Equal(onA);
+        Manager.Users.SessionsOf("alice", "b.example").Should().Equal(onB);
+        Manager.Users.SessionsOf("alice").Should().Equal(none);
         onA.BareAddress.Should().Be("alice@a.example");
         none.BareAddress.Should().Be("alice");
     }
@@ -113,19 +113,19 @@ public sealed class UserIndexTests : ResourceTestBase
     {
         var key = new SessionKey<string>("roster");
         var (a1, _) = await ConnectAsync("alice");
-        Manager.UserStorage("alice")!.Set(key, "bob, carol");
+        Manager.Users.StorageOf("alice")!.Set(key, "bob, carol");
         var (a2, _) = await ConnectAsync("alice");
-        Manager.UserStorage("alice")!.Get(key).Should().Be("bob, carol");
+        Manager.Users.StorageOf("alice")!.Get(key).Should().Be("bob, carol");
 
-        var shared = Manager.UserStorage("alice")!;
+        var shared = Manager.Users.StorageOf("alice")!;
         await Manager.DisconnectAsync(a1);
-        Manager.UserStorage("alice")!.Should().BeSameAs(shared);
+        Manager.Users.StorageOf("alice")!.Should().BeSameAs(shared);
         await Manager.DisconnectAsync(a2);
 
-        Manager.UserStorage("alice").Should().BeNull();
+        Manager.Users.StorageOf("alice").Should().BeNull();
         shared.Count.Should().Be(0, "the user entry and its values are dropped with the last session");
         var (a3, _) = await ConnectAsync("alice");
-        Manager.UserStorage("alice")!.Get(key).Should().BeNull("a new user entry starts empty");
+        Manager.Users.StorageOf("alice")!.Get(key).Should().BeNull("a new user entry starts empty");
         a3.State.Should().Be(SessionState.Open);
     }
 
@@ -158,8 +158,8 @@ public sealed class UserIndexTests : ResourceTestBase
 
         var live = Manager.GetSessions();
         live.Should().HaveCount(kept.Count);
-        Manager.SessionsOf("alice").Concat(Manager.SessionsOf("bob")).Should().BeEquivalentTo(live);
-        Manager.SessionsOf("alice").Should().OnlyContain(s => s.User.Name == "alice");
+        Manager.Users.SessionsOf("alice").Concat(Manager.Users.SessionsOf("bob")).Should().BeEquivalentTo(live);
+        Manager.Users.SessionsOf("alice").Should().OnlyContain(s => s.User.Name == "alice");
 
         foreach (var session in kept)
         {
@@ -167,7 +167,7 @@ public sealed class UserIndexTests : ResourceTestBase
         }
 
         Manager.Count.Should().Be(0);
-        Manager.IsOnline("alice").Should().BeFalse();
-        Manager.IsOnline("bob").Should().BeFalse();
+        Manager.Users.IsOnline("alice").Should().BeFalse();
+        Manager.Users.IsOnline("bob").Should().BeFalse();
     }
 }

@@ -11,7 +11,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task TypedKey_SetThenGet_ReturnsTheValue()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var storage = session.Storage;
 
@@ -28,7 +28,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task TypedKey_Absent_GetReturnsDefaultAndTryGetFalse()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         session.Storage.Get(Counter).Should().Be(0);
@@ -40,7 +40,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task TypedKeys_WithTheSameName_AreDifferentKeys()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var other = new SessionKey<string>("name");
 
@@ -54,7 +54,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task TypedAndStringKey_WithTheSameName_NeverCollide()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         session.Storage.Set(Name, "typed");
@@ -69,7 +69,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task StringKey_SetReplaceRemove_Works()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var storage = session.Storage;
 
@@ -89,7 +89,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task TypedKey_Remove_RemovesOnlyThatKey()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set(Name, "x");
         session.Storage.Set(Counter, 1);
@@ -105,7 +105,7 @@ public sealed class SessionStorageTests
     public async Task Set_NullValue_IsStoredAsAValue()
     {
         // The XML docs: "null is stored as a value (use Remove to delete)" and TryGet is "true when a value is stored".
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var nullable = new SessionKey<string?>("nullable");
 
@@ -123,7 +123,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task NullKeys_ThrowArgumentNullAndChangeNothing()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set("keep", 1);
 
@@ -152,7 +152,7 @@ public sealed class SessionStorageTests
     [InlineData("oversized")]
     public async Task StringKey_Invalid_ThrowsNamingKeyAndChangesNothing(string kind)
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set("keep", "kept");
         var key = kind switch
@@ -188,7 +188,7 @@ public sealed class SessionStorageTests
     public async Task ConcurrentRequests_WritingDistinctKeys_LoseNothing()
     {
         // 3,200 keys: above the default bound of 1,024 values per session, so the bound is raised to fit.
-        await using var sessions = new SessionManager(new SessionOptions { MaxStorageKeys = 16 * 200 }, new FastUserDirectory());
+        await using var sessions = new SessionManager(new SessionManagerOptions { MaxStorageKeys = 16 * 200 }, new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -214,7 +214,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task Destroy_ClearsEverythingAndRefusesWritesButAllowsReadsAndRemoves()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var storage = session.Storage;
         storage.Set(Name, "alice");
@@ -236,7 +236,7 @@ public sealed class SessionStorageTests
     [Fact]
     public async Task ToString_ShowsOwnerAndCountButNoValues()
     {
-        await using var sessions = new SessionManager(users: new FastUserDirectory());
+        await using var sessions = new SessionManager(directory: new FastUserDirectory());
         var session = await sessions.ConnectAsync(SessionType.Binary);
         session.Storage.Set("password", "s3cr3t-value");
 

@@ -20,7 +20,7 @@ public sealed class BoxSessionCasesTests
     [Fact]
     public async Task Case01_Exists_InsideSession_TrueForOwnIdFalseForUnknownAndZero()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -36,7 +36,7 @@ public sealed class BoxSessionCasesTests
     public async Task Case03_Id_InsideSessionAndItsChildTask_IsTheSessionsNonZeroId()
     {
         // Difference: a Tarantool child fiber gets a new on-demand session; a child task here keeps the request's.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -50,7 +50,7 @@ public sealed class BoxSessionCasesTests
     public async Task Case04_Ambient_OutsideSessions_IsBackgroundAdminWithIdZero()
     {
         // Difference: the script context is id 1 in Tarantool (an on-demand session); here it is no session, id 0.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         sessions.Id.Should().Be(0UL);
         sessions.Type.Should().Be(SessionType.Background);
@@ -64,7 +64,7 @@ public sealed class BoxSessionCasesTests
     public async Task Case05_BackgroundTasks_GetNoSessionAndConsumeNoIds()
     {
         // Difference: Tarantool gives each background fiber a new id; here background work has none.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         var seen = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => (sessions.Id, sessions.Type, sessions.User))));
         var next = await sessions.ConnectAsync(SessionType.Binary);
@@ -76,7 +76,7 @@ public sealed class BoxSessionCasesTests
     [Fact]
     public async Task Case06_SequentialConnections_IdsRiseAndAreNeverReused()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var ids = new List<ulong>();
 
         for (var i = 0; i < 3; i++)
@@ -92,7 +92,7 @@ public sealed class BoxSessionCasesTests
     [Fact]
     public async Task Case07_Peer_WithoutNetworkPeer_IsNullAndEqualsPeerOfId()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Background);
 
         sessions.Peer().Should().BeNull("outside any session");
@@ -107,7 +107,7 @@ public sealed class BoxSessionCasesTests
     public async Task Case08_PeerOfUnknownId_ThrowsSessionDoesNotExist()
     {
         // Peer(1, 2) ("bad arguments") cannot be written in C#.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
 
         var act = () => sessions.Peer(99999);
 
@@ -117,7 +117,7 @@ public sealed class BoxSessionCasesTests
     [Fact]
     public async Task Case10_RemoteClient_ExistsAndPeerEqualsPeerOfId()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary, new IPEndPoint(IPAddress.Loopback, 35240));
 
         using (sessions.Enter(session, 1))
@@ -131,7 +131,7 @@ public sealed class BoxSessionCasesTests
     [Fact]
     public async Task Case11_Type_BinaryConnection_IsBinary()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -143,7 +143,7 @@ public sealed class BoxSessionCasesTests
     [Fact]
     public async Task Case12_ConsoleClient_TypeConsoleUserAdminSyncZeroPeerSet()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(new ConnectOptions
         {
             Type = SessionType.Console,
@@ -164,7 +164,7 @@ public sealed class BoxSessionCasesTests
     public async Task Case13_ReplSession_TypeReplAndPeerNull()
     {
         // 2.10+ behaviour: peer() of repl is nil, never a getpeername() error.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Repl);
 
         using (sessions.Enter(session))

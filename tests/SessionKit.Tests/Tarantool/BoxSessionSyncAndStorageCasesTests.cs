@@ -19,7 +19,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
         // Tarantool's sync is the IPROTO packet's; in SessionKit it is the request id the host passes to Enter. The
         // host here numbers its own requests; each request reads the number its host passed (also after an await and
         // from a helper it calls), and the sync is 0 before and after the requests. Concurrent requests: case 15.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var hostSyncs = new ulong[] { 7, 8 };
         var seen = new List<(ulong Before, ulong AfterAwait)>();
@@ -45,7 +45,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     [Fact]
     public async Task Case15_Sync_TwoConcurrentRequests_EachSeesItsOwnAcrossAwaits()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
         var bothEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = 0;
@@ -74,7 +74,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     public async Task Case16_Sync_ChildTaskOfRequest_KeepsTheRequestsSync()
     {
         // Difference: a Tarantool child fiber sees sync 0; a child task here stays inside its request.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 12))
@@ -86,7 +86,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     [Fact]
     public async Task Case17_RequestAfterDisconnect_SyncZeroSendFailsExistsTrueStorageReadable()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var connection = new RecordingConnection();
         var session = await sessions.ConnectAsync(new ConnectOptions { Connection = connection });
 
@@ -108,7 +108,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     [Fact]
     public async Task Case18_Storage_TwoSessions_AreIsolated()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var first = await sessions.ConnectAsync(SessionType.Binary);
         var second = await sessions.ConnectAsync(SessionType.Binary);
 
@@ -133,7 +133,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     [Fact]
     public async Task Case19_Storage_IsTheSessionsOwnFoundById()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -147,7 +147,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     [Fact]
     public async Task Case20_Storage_AfterBothSessionsClose_NothingIsLeft()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var first = await sessions.ConnectAsync(SessionType.Binary);
         var second = await sessions.ConnectAsync(SessionType.Binary);
         first.Storage.Set("abc", "cde");
@@ -168,7 +168,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     {
         // Background work has no storage of its own here (Storage throws outside a session); a host that needs one
         // creates a Background-typed session, whose storage lives exactly as long as it does.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var job = await sessions.ConnectAsync(SessionType.Background);
 
         using (sessions.Enter(job))
@@ -187,7 +187,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     public async Task Case22_Storage_ChildTaskOfRequest_SeesTheParentsStorage()
     {
         // Difference: a Tarantool child fiber has its own empty storage; a child task here shares its session's.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         using (sessions.Enter(session, 1))
@@ -200,7 +200,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     [Fact]
     public async Task Case23_Storage_ValueStoredInOnConnect_IsVisibleToLaterRequests()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         sessions.OnConnect.Add(c =>
         {
             sessions.Storage.Set("greeted", c.Session.Id);
@@ -226,7 +226,7 @@ public sealed class BoxSessionSyncAndStorageCasesTests
     public async Task Case25_Storage_UnknownKey_ReadsAsNull()
     {
         // An unknown *member* of box.session is a compile error in C#; the nearest runtime case is an unknown key.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         session.Storage.Get("unknown_field").Should().BeNull();

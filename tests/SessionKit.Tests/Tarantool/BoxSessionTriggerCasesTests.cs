@@ -18,7 +18,7 @@ public sealed class BoxSessionTriggerCasesTests
     [Fact]
     public async Task Case55_OnConnectIncrements_OnDisconnectDecrements_TwoSessionsOpenAtOnce_Count1Then2Then0()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var counter = 0;
         var values = new ConcurrentQueue<int>();
         sessions.OnConnect.Add(_ =>
@@ -47,7 +47,7 @@ public sealed class BoxSessionTriggerCasesTests
     public async Task Case56_OnConnectRecordsTheId_OnDisconnectRemovesIt_ARequestFindsItsOwnId()
     {
         // Tarantool's space becomes a host-owned table keyed by session id.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var audit = new ConcurrentDictionary<ulong, string>();
         sessions.OnConnect.Add(_ =>
         {
@@ -83,7 +83,7 @@ public sealed class BoxSessionTriggerCasesTests
     {
         // Difference: Tarantool's console runs on_auth('admin', true) between them; a SessionKit host connects a
         // console as a pre-authenticated admin session (3.x new{user = 'admin'}), which runs no on_auth.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var seen = new ConcurrentQueue<string>();
         sessions.OnConnect.Add(_ => Record("on_connect"));
         sessions.OnAuth.Add(_ => Record("on_auth"));
@@ -111,7 +111,7 @@ public sealed class BoxSessionTriggerCasesTests
     [Fact]
     public async Task Case69_OnDisconnectThatAwaits_SeesTheSameNonZeroIdBeforeAndAfter_AndTheSessionStillExists()
     {
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         (ulong Before, ulong After, bool Exists)? seen = null;
@@ -141,7 +141,7 @@ public sealed class BoxSessionTriggerCasesTests
         // push() from a background fiber fails with "does not support push()"; a SessionKit session without a
         // connection (a background job, a test) answers false at once, without throwing and without closing. The
         // argument errors (push(), push(1, 'a')) are compile errors in C#; a null message is ArgumentNullException.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var job = await sessions.ConnectAsync(SessionType.Background);
         var connected = await sessions.ConnectAsync(new ConnectOptions { Connection = new RecordingConnection() });
 
@@ -164,7 +164,7 @@ public sealed class BoxSessionTriggerCasesTests
     public async Task Case80_ConnectWithOptions_BinaryGuestUnixPeerEmptyStorage_PreAuthenticatedAdmin_ClientMayReauthenticateAsGuest()
     {
         // Difference: ConnectOptions has no storage; the host sets the values after connect, before any request.
-        await using var sessions = new SessionManager(users: _users);
+        await using var sessions = new SessionManager(directory: _users);
         var peer = new UnixDomainSocketEndPoint("/tmp/seed80.sock");
 
         var plain = await sessions.ConnectAsync(new ConnectOptions { Peer = peer });

@@ -235,7 +235,7 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         session.User.Name.Should().Be("guest");
         _host.Seen.Last().User.Should().Be("guest", "on_disconnect sees the unchanged user");
         session.State.Should().Be(SessionState.Destroyed);
-        Manager.SessionsOf("alice").Should().BeEmpty();
+        Manager.Users.SessionsOf("alice").Should().BeEmpty();
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class AccountChangeTests
         // spec §5.2 case 39: inside Su('admin', drop 'tester') while the session user is tester.
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
-        await using var sessions = new SessionManager(new SessionOptions { SwitchUserPolicy = _ => true }, directory);
+        await using var sessions = new SessionManager(new SessionManagerOptions { SwitchUserPolicy = _ => true }, directory);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
 
         using (sessions.Enter(session, 1))
@@ -37,7 +37,7 @@ public sealed class AccountChangeTests
     {
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         var admin = await sessions.ConnectAsync(new ConnectOptions { User = "admin" });
 
         using (sessions.Enter(admin, 1))
@@ -56,7 +56,7 @@ public sealed class AccountChangeTests
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
         directory.AddUser("other", "pw");
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         var disconnects = CountDisconnects(sessions, expected: 3, out var allClosed);
         var connections = new List<RecordingConnection>();
         var testers = new List<Session>();
@@ -81,7 +81,7 @@ public sealed class AccountChangeTests
         disconnects.Keys.Should().BeEquivalentTo(testers.Select(s => s.Id));
         bystander.IsClosed.Should().BeFalse();
         adminSession.IsClosed.Should().BeFalse();
-        sessions.SessionsOf("tester").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().BeEmpty();
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class AccountChangeTests
     {
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         var disconnects = CountDisconnects(sessions, expected: 2, out var allClosed);
         var first = new RecordingConnection();
         var second = new RecordingConnection();
@@ -116,7 +116,7 @@ public sealed class AccountChangeTests
         // Prosody: the resource that changed the password stays (XMPP case 29).
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         CountDisconnects(sessions, expected: 2, out var othersClosed);
         var changing = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         var otherConnections = new[] { new RecordingConnection(), new RecordingConnection() };
@@ -142,7 +142,7 @@ public sealed class AccountChangeTests
     {
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         CountDisconnects(sessions, expected: 2, out var allClosed);
         var a = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         var b = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
@@ -160,7 +160,7 @@ public sealed class AccountChangeTests
         var directory = new InMemoryUserDirectory();
         directory.AddUser("tester", "pw");
         directory.AddUser("gone", "pw");
-        await using var sessions = new SessionManager(new SessionOptions { UserChangeClosePolicy = UserChangeClosePolicy.None }, directory);
+        await using var sessions = new SessionManager(new SessionManagerOptions { UserChangeClosePolicy = UserChangeClosePolicy.None }, directory);
         var tester = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         var gone = await sessions.ConnectAsync(new ConnectOptions { User = "gone" });
 
@@ -180,7 +180,7 @@ public sealed class AccountChangeTests
     [Fact]
     public void Options_AnUndefinedClosePolicyFlag_IsRefusedNamingTheOption()
     {
-        var act = () => new SessionManager(new SessionOptions { UserChangeClosePolicy = (UserChangeClosePolicy)8 });
+        var act = () => new SessionManager(new SessionManagerOptions { UserChangeClosePolicy = (UserChangeClosePolicy)8 });
 
         act.Should().Throw<ArgumentException>().WithMessage("*UserChangeClosePolicy*");
     }
@@ -190,7 +190,7 @@ public sealed class AccountChangeTests
     {
         var directory = new ObservableTestDirectory();
         directory.Add("tester");
-        var sessions = new SessionManager(users: directory);
+        var sessions = new SessionManager(directory: directory);
         CountDisconnects(sessions, expected: 1, out var closed);
         var session = await sessions.ConnectAsync(new ConnectOptions { User = "tester" });
         directory.Subscribers.Should().Be(1);
@@ -210,7 +210,7 @@ public sealed class AccountChangeTests
         directory.Add("tester");
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         directory.VerifyGate = gate.Task;
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         var session = await sessions.ConnectAsync(SessionType.Binary);
 
         var authenticating = sessions.AuthenticateAsync(session, "tester", "secret").AsTask();
@@ -221,7 +221,7 @@ public sealed class AccountChangeTests
         await FluentActions.Awaiting(() => authenticating).Should().ThrowAsync<AccessDeniedException>();
         session.User.Should().Be(SessionUser.Guest);
         session.IsClosed.Should().BeFalse();
-        sessions.SessionsOf("tester").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().BeEmpty();
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class AccountChangeTests
         directory.Add("tester");
         var inTrigger = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         sessions.OnAuth.Add(async _ =>
         {
             inTrigger.TrySetResult();
@@ -252,7 +252,7 @@ public sealed class AccountChangeTests
         await closed.WaitAsync(TimeSpan.FromMinutes(1));
         session.IsClosed.Should().BeTrue();
         connection.Closes.Should().Equal(SessionCloseReason.AccountDeleted);
-        sessions.SessionsOf("tester").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().BeEmpty();
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class AccountChangeTests
         var directory = new ObservableTestDirectory();
         directory.Add("tester");
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var sessions = new SessionManager(users: directory);
+        await using var sessions = new SessionManager(directory: directory);
         var disconnected = 0;
         sessions.OnDisconnect.Add(_ =>
         {
@@ -317,7 +317,7 @@ public sealed class AccountChangeTests
         (runningAsTester.Length + guests.Count(s => s.User.Name == "guest")).Should().Be(callers);
         results.Count(ok => ok).Should().BeLessThanOrEqualTo(runningAsTester.Length, "every successful authentication labelled its session");
         Volatile.Read(ref disconnected).Should().Be(runningAsTester.Length);
-        sessions.SessionsOf("tester").Should().BeEmpty();
+        sessions.Users.SessionsOf("tester").Should().BeEmpty();
     }
 
     private static ConcurrentDictionary<ulong, bool> CountDisconnects(SessionManager sessions, int expected, out Task allClosed)

@@ -53,7 +53,7 @@ public sealed class SessionUserTests
             "whitespace" => "  ",
             "control" => "al\u0000ice",
             "newline" => "alice\n",
-            "too-long" => new string('a', SessionOptions.NameLengthCeiling + 1),
+            "too-long" => new string('a', SessionManagerOptions.NameLengthCeiling + 1),
             _ => new string('a', 64 * 1024),
         };
 
