@@ -13,11 +13,18 @@ public enum LineStatus
 
     /// <summary>The client closed the connection. A line it left unfinished is dropped, never executed.</summary>
     EndOfStream,
+
+    /// <summary>A complete line whose bytes are not valid UTF-8; it is not returned, so it can never be run.</summary>
+    InvalidUtf8,
 }
 
 /// <summary>Reads <c>\n</c>-terminated UTF-8 lines (a trailing <c>\r</c> is removed) with a length limit.</summary>
 public sealed class LineReader
 {
+    // Throws on invalid bytes: the default decoder would turn them into U+FFFD and the line would run (and a say would
+    // broadcast the replacement characters) instead of being refused as the protocol promises.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly Stream _stream;
     private readonly int _maxLength;
     private readonly byte[] _buffer = new byte[4096];
@@ -64,7 +71,16 @@ public sealed class LineReader
                     return (LineStatus.TooLong, string.Empty);
                 }
 
-                var text = Encoding.UTF8.GetString(_line.GetBuffer(), 0, (int)_line.Length);
+                string text;
+                try
+                {
+                    text = StrictUtf8.GetString(_line.GetBuffer(), 0, (int)_line.Length);
+                }
+                catch (DecoderFallbackException)
+                {
+                    return (LineStatus.InvalidUtf8, string.Empty);
+                }
+
                 return (LineStatus.Line, text.EndsWith('\r') ? text[..^1] : text);
             }
 

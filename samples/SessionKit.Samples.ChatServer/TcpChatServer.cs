@@ -12,6 +12,9 @@ namespace SessionKit.Samples.ChatServer;
 /// </summary>
 public sealed class TcpChatServer : IHostedService, IDisposable
 {
+    /// <summary>The answer to a line that is not valid UTF-8.</summary>
+    public const string InvalidUtf8Error = "error invalid UTF-8: the line was not run";
+
     private readonly SessionManager _sessions;
     private readonly ChatCommands _commands;
     private readonly ChatServerOptions _options;
@@ -153,6 +156,13 @@ public sealed class TcpChatServer : IHostedService, IDisposable
                 if (status == LineStatus.TooLong)
                 {
                     await connection.WriteLineAsync($"error line too long (at most {_options.MaxLineLength} bytes)");
+                    continue;
+                }
+
+                if (status == LineStatus.InvalidUtf8)
+                {
+                    // Refused before it becomes a command: nothing runs, nothing is broadcast, the sync is not used up.
+                    await connection.WriteLineAsync(InvalidUtf8Error);
                     continue;
                 }
 

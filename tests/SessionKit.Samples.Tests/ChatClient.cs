@@ -12,7 +12,8 @@ namespace SessionKit.Samples.Tests;
 /// </summary>
 public sealed class ChatClient : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    // Only turns a hang into a failure; generous so that a slow, loaded machine never trips it.
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;

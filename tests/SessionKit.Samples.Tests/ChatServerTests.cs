@@ -102,9 +102,35 @@ public sealed partial class ChatServerTests : IAsyncLifetime
         (await client.RequestAsync("su guest su guest su guest su guest su guest whoami")).Should().Be("error su nests at most 4 deep");
         (await client.RequestAsync("say " + new string('x', 5000))).Should().Be("error line too long (at most 4096 bytes)");
         await client.SendRawAsync([0xFF, 0xFE, (byte)'\n']);
-        (await client.NextAnswerAsync()).Should().StartWith("error unknown command '\uFFFD\uFFFD'");
+        (await client.NextAnswerAsync()).Should().Be("error invalid UTF-8: the line was not run");
 
         (await client.RequestAsync("whoami")).Should().MatchRegex(@"sync=\d+$").And.Contain(" user=guest ");
+    }
+
+    [Fact]
+    public async Task InvalidUtf8_GetsAnErrorLine_IsNotCounted_AndReachesNoOtherClient()
+    {
+        await using var speaker = await _server.ConnectAsync();
+        await using var bob = await _server.ConnectAsync();
+        await using var carol = await _server.ConnectAsync();
+
+        // 0xC3 starts a two-byte sequence but 0x28 is no continuation byte; 0xFF never occurs in UTF-8. The old server
+        // decoded both as U+FFFD and broadcast "message guest: caf\uFFFD(".
+        await speaker.SendRawAsync([.. "say caf"u8, 0xC3, 0x28, (byte)'\n']);
+        (await speaker.NextAnswerAsync()).Should().Be("error invalid UTF-8: the line was not run");
+        await speaker.SendRawAsync([.. "say "u8, 0xFF, (byte)'\r', (byte)'\n']);
+        (await speaker.NextAnswerAsync()).Should().Be("error invalid UTF-8: the line was not run");
+
+        // Pushes to one connection are written in order and a say pushes before it answers, so once this valid say has
+        // arrived everywhere, anything the refused lines had broadcast would have arrived before it.
+        (await speaker.RequestAsync("say after")).Should().Be("ok delivered to 3 sessions");
+        await bob.WaitForPushAsync(l => l == "message guest: after");
+        await carol.WaitForPushAsync(l => l == "message guest: after");
+
+        bob.Pushes.Should().Equal(["message guest: after"], "a refused line is never broadcast");
+        carol.Pushes.Should().Equal(["message guest: after"], "a refused line is never broadcast");
+        speaker.Pushes.Should().Equal(["message guest: after"]);
+        (await speaker.RequestAsync("whoami")).Should().EndWith(" sync=2", "refused lines are not commands, so they use up no sync");
     }
 
     [Fact]
