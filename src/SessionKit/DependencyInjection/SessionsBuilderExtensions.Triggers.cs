@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -10,9 +8,19 @@ namespace SessionKit;
 /// dependency injection), users of the embedded directory, a custom user directory and the <c>Su</c> policy.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Every trigger list of the manager has a method of the same name, in four forms (a delegate, a named delegate, a
+/// class, a named class): the <c>box.session</c> lists of <see cref="SessionManager"/> (<c>OnConnect</c>,
+/// <c>OnAuth</c>, <c>OnDisconnect</c>, <c>OnAccessDenied</c>), the per-user lists of <see cref="SessionManager.Users"/>
+/// (<c>OnUserOnline</c>, <c>OnUserOffline</c>, <c>OnSessionEvicted</c>, <c>OnPreResourceBind</c>,
+/// <c>OnResourceBind</c>, <c>OnResourceUnbind</c>) and the administration list of <see cref="SessionManager.Admin"/>
+/// (<c>OnSessionClosing</c>).
+/// </para>
+/// <para>
 /// Triggers are added to the manager's lists in registration order when the manager is first resolved, with the
 /// lists' usual rules: each addition goes first, so the trigger registered last runs first, and an unnamed delegate
 /// registered twice is added once. Triggers added to the manager later, in code, run before all of them.
+/// </para>
 /// </remarks>
 public static partial class SessionsBuilderExtensions
 {
@@ -176,48 +184,4 @@ public static partial class SessionsBuilderExtensions
     public static ISessionsBuilder OnAccessDenied<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TTrigger>(this ISessionsBuilder builder, string name)
         where TTrigger : class, ISessionTrigger<AccessDeniedTriggerContext> =>
         AddClass<TTrigger, AccessDeniedTriggerContext>(builder, ValidName(name), TriggerListNames.AccessDenied, static m => m.OnAccessDenied);
-
-    private static string ValidName(string name)
-    {
-        Names.Validate(name, nameof(name), "trigger name");
-        return name;
-    }
-
-    private static ISessionsBuilder AddDelegate<TContext>(ISessionsBuilder builder, string? name, Func<TContext, ValueTask> trigger, Func<SessionManager, TriggerList<TContext>> list)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(trigger);
-
-        // Deliberately Add, not TryAdd: each registration is one setup step, applied in registration order.
-        builder.Services.AddSingleton(new SessionManagerSetup((manager, _) =>
-        {
-            if (name is null)
-            {
-                list(manager).Add(trigger);
-            }
-            else
-            {
-                list(manager).Add(name, trigger);
-            }
-        }));
-        return builder;
-    }
-
-    private static ISessionsBuilder AddClass<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TTrigger, TContext>(
-        ISessionsBuilder builder,
-        string? name,
-        string listName,
-        Func<SessionManager, TriggerList<TContext>> list)
-        where TTrigger : class, ISessionTrigger<TContext>
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddTransient<TTrigger>();
-        var triggerName = name ?? TriggerTypeName.Of(typeof(TTrigger));
-        builder.Services.AddSingleton(new SessionManagerSetup((manager, services) =>
-        {
-            var scopes = services.GetRequiredService<IServiceScopeFactory>();
-            list(manager).Add(triggerName, ScopedTrigger.Create<TTrigger, TContext>(scopes, listName, triggerName));
-        }));
-        return builder;
-    }
 }
