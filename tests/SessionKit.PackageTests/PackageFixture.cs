@@ -35,7 +35,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string PackOutput { get; private set; } = string.Empty;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Root);
         var artifacts = Path.Combine(Root, "artifacts");
@@ -46,7 +46,7 @@ public sealed class PackageFixture : IAsyncLifetime
         await PackAsync(SecondFeed, artifacts);
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         try
         {
@@ -57,7 +57,7 @@ public sealed class PackageFixture : IAsyncLifetime
             // A leftover temp folder is harmless.
         }
 
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     private async Task<string> PackAsync(string output, string artifacts)

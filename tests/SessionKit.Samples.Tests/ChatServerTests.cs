@@ -12,9 +12,9 @@ public sealed partial class ChatServerTests : IAsyncLifetime
 {
     private ChatServerHost _server = null!;
 
-    public async Task InitializeAsync() => _server = await ChatServerHost.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await ChatServerHost.StartAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Whoami_ShowsIdUserEffectiveUserTypePeerAndTheLineCountAsSync()

@@ -12,9 +12,9 @@ public sealed class SeedCaseConformanceTests(TarantoolFixture tarantool) : IClas
 {
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task Case55_OnConnectIncrements_OnDisconnectDecrements_TwoConnectionsOpenAtOnce_Count1Then2Then0_OnBoth()

@@ -13,9 +13,9 @@ public sealed class TriggerErrorConformanceTests(TarantoolFixture tarantool) : I
 
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task OnConnectError_SkipsTheRest_ReachesTheClient_RunsOnDisconnect_NotOnAuth_OnBoth()

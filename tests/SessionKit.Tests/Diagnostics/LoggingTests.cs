@@ -14,17 +14,17 @@ public sealed class LoggingTests : IAsyncLifetime
     private ILoggerFactory _factory = null!;
     private SessionManager _manager = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _users.AddUser("alice", Password);
         _users.AddUser("bob", "bob-password");
         _users.AddUser("locked", Password, mayConnect: false);
         _factory = _logs.CreateFactory();
         _manager = new SessionManager(new SessionOptions(), _users, _factory);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _manager.DisposeAsync();
         _factory.Dispose();

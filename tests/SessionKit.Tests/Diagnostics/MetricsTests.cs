@@ -9,7 +9,7 @@ public sealed class MetricsTests : IAsyncLifetime
     private SessionManager _manager = null!;
     private MeasurementRecorder _recorder = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _users.Add("alice");
         _users.Add("bob");
@@ -18,10 +18,10 @@ public sealed class MetricsTests : IAsyncLifetime
         // The system clock: trigger durations are measured with TimeProvider timestamps.
         _manager = new SessionManager(users: _users, timeProvider: TimeProvider.System);
         _recorder = new MeasurementRecorder(_manager.Meter);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _manager.DisposeAsync();
         _recorder.Dispose();

@@ -16,9 +16,9 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
 
     private SessionManager Manager => _host.Manager;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task OnConnectError_SkipsTheRest_ThrowsThatException_ClosesTheSession_RunsOnDisconnect_NotOnAuth()
