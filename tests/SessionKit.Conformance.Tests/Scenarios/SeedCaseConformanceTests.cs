@@ -130,7 +130,7 @@ public sealed class SeedCaseConformanceTests(TarantoolFixture tarantool) : IClas
             "on_access_denied X1 s1 alice/alice binary sync=3 (ChangeUser, user, admin)");
         su.Message.Should().Be("Su access to user 'admin' is denied for user 'alice'");
         change.Message.Should().Be("ChangeUser access to user 'admin' is denied for user 'alice'");
-        _sk.Logs.Records.Count(r => r.EventId.Name == "TriggerFailed" && r.Exception?.Message == "ad boom").Should().Be(2);
+        _sk.Logs.Collector.GetSnapshot().Count(r => r.Id.Name == "TriggerFailed" && r.Exception?.Message == "ad boom").Should().Be(2);
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
