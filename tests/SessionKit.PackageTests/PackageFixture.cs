@@ -47,7 +47,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string PackOutput { get; private set; } = string.Empty;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Root);
         var artifacts = Path.Combine(Root, "artifacts");
@@ -58,7 +58,7 @@ public sealed class PackageFixture : IAsyncLifetime
         await PackAsync(SecondFeed, artifacts);
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         try
         {
@@ -69,7 +69,7 @@ public sealed class PackageFixture : IAsyncLifetime
             // A leftover temp folder is harmless.
         }
 
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     private async Task<string> PackAsync(string output, string artifacts)

@@ -4,7 +4,6 @@ using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using Xunit.Abstractions;
 using static SessionKit.PackageTests.PackageFile;
 
 namespace SessionKit.PackageTests;

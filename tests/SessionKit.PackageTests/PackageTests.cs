@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using Xunit.Abstractions;
 using static SessionKit.PackageTests.PackageFile;
 
 namespace SessionKit.PackageTests;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SessionKit.Reliability.Tests.Support;
 using SessionKit.Tests.TestSupport;
 
@@ -156,7 +157,7 @@ public sealed class CloseRegressionTests
     [InlineData(-1)] // TimeSpan.MaxValue
     public async Task AGracePeriodLongerThanATimerAccepts_Works_AndAKickEndsIt(int hours)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var h = new Harness(time: time);
         var connection = new FaultyConnection();
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = connection });
@@ -178,7 +179,7 @@ public sealed class CloseRegressionTests
     [Fact]
     public async Task TheGraceWait_HonoursTheToken_AndTheSessionStillCloses()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var h = new Harness(time: time);
         var session = await h.M.ConnectAsync(new ConnectOptions { Connection = new FaultyConnection() });
         using var cts = new CancellationTokenSource();

@@ -187,7 +187,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     [InlineData("close timeout on a transport close")]
     public async Task NoTimer_KeepsADestroyedSessionAlive(string kind)
     {
-        var time = new ManualTimeProvider();
+        var time = new TimerCountingTimeProvider();
         var options = new SessionManagerOptions { AuthenticationTimeout = kind.StartsWith("authentication", StringComparison.Ordinal) ? TimeSpan.FromHours(1) : null };
         await using var m = new SessionManager(options, new FastUserDirectory(), timeProvider: time);
 
@@ -195,7 +195,7 @@ public sealed class LeakTests(ITestOutputHelper output)
         var collected = await CollectAsync(weak);
 
         timersWhileOpen.Should().BeGreaterThan(0, "the scenario armed a timer");
-        time.ActiveTimers.Should().Be(0, "every timer was disposed with its purpose");
+        time.LiveTimers.Should().Be(0, "every timer was disposed with its purpose");
         collected.Should().BeTrue("nothing keeps a destroyed session once its close has finished");
     }
 
@@ -228,7 +228,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<(WeakReference Session, int TimersWhileOpen)> RunWithTimerAsync(SessionManager m, ManualTimeProvider time, string kind)
+    private static async Task<(WeakReference Session, int TimersWhileOpen)> RunWithTimerAsync(SessionManager m, TimerCountingTimeProvider time, string kind)
     {
         var connection = new RecordingConnection();
         var session = await m.ConnectAsync(new ConnectOptions { Connection = connection });
@@ -238,14 +238,14 @@ public sealed class LeakTests(ITestOutputHelper output)
             case "grace period ended by the client":
             {
                 var closing = session.CloseAsync(SessionCloseReason.Kicked, TimeSpan.FromHours(1)).AsTask();
-                armed = time.ActiveTimers;
+                armed = time.LiveTimers;
                 await m.DisconnectAsync(session); // the client hangs up within the grace period
                 await closing;
                 break;
             }
 
             case "authentication timeout never reached":
-                armed = time.ActiveTimers;
+                armed = time.LiveTimers;
                 await m.DisconnectAsync(session);
                 break;
             default:
@@ -253,7 +253,7 @@ public sealed class LeakTests(ITestOutputHelper output)
                 var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 connection.CloseGate = hang.Task;
                 var closing = session.CloseAsync(SessionCloseReason.Kicked).AsTask();
-                armed = time.ActiveTimers;
+                armed = time.LiveTimers;
                 time.Advance(SessionManagerOptions.DefaultCloseTimeout);
                 await closing;
                 hang.SetResult();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Reliability.Tests.Support;
 using SessionKit.Tests.TestSupport;
 
@@ -178,7 +179,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
     {
         var directory = new InMemoryUserDirectory();
         directory.AddUser("alice", "right password");
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         await using var m = new SessionManager(directory: directory, loggerFactory: logs.CreateFactory());
         var attempts = new (string User, string Password)[]
         {
@@ -201,7 +202,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         failures.Should().AllBeOfType<AuthenticationFailedException>();
         failures.Select(f => f!.Message).Distinct().Should().Equal(AuthenticationFailedException.CredentialsMessage);
         failures.Should().OnlyContain(f => f!.InnerException == null && f.Data.Count == 0);
-        var reasons = logs.Records.Where(r => r.EventId.Id == EventLog.AuthFailed).Select(r => r["Reason"]).ToArray();
+        var reasons = logs.Collector.GetSnapshot().Where(r => r.Id.Id == EventLog.AuthFailed).Select(r => r.GetStructuredStateValue("Reason")).ToArray();
         reasons.Should().HaveCount(attempts.Length);
         reasons.Distinct().Should().ContainSingle("the log does not tell them apart either");
     }
@@ -251,7 +252,7 @@ public sealed class SecurityTests(ITestOutputHelper output)
         meters.Start();
 
         var directory = new InMemoryUserDirectory();
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var caught = new List<Exception>();
         var alice = directory.AddUser("alice", first);
         await using (var m = new SessionManager(directory: directory, loggerFactory: logs.CreateFactory()))
@@ -282,10 +283,10 @@ public sealed class SecurityTests(ITestOutputHelper output)
             texts.Enqueue(string.Join(";", m.GetSessions()));
         }
 
-        foreach (var record in logs.Records)
+        foreach (var record in logs.Collector.GetSnapshot())
         {
             texts.Enqueue(record.Message);
-            texts.Enqueue(string.Join(";", record.State.Select(kv => $"{kv.Key}={kv.Value}")));
+            texts.Enqueue(string.Join(";", (record.StructuredState ?? []).Select(kv => $"{kv.Key}={kv.Value}")));
             texts.Enqueue(string.Join(";", record.Scopes));
             texts.Enqueue(record.Exception?.ToString() ?? string.Empty);
         }
@@ -296,9 +297,9 @@ public sealed class SecurityTests(ITestOutputHelper output)
         }
 
         caught.Should().HaveCount(5);
-        logs.Records.Should().NotBeEmpty();
+        logs.Collector.GetSnapshot().Should().NotBeEmpty();
         texts.Where(t => secrets.Any(s => t.Contains(s, StringComparison.Ordinal))).Should().BeEmpty("no password may be logged, traced, measured, thrown or printed");
-        Figures.Report(output, "security/passwords", ("texts inspected", texts.Count), ("log records", logs.Records.Count), ("exceptions", caught.Count));
+        Figures.Report(output, "security/passwords", ("texts inspected", texts.Count), ("log records", logs.Collector.GetSnapshot().Count), ("exceptions", caught.Count));
 
         async Task Catch<T>(Func<Task<T>> call)
         {

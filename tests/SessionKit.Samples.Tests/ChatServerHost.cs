@@ -2,15 +2,15 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Samples.ChatServer;
-using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Samples.Tests;
 
 /// <summary>The chat server started in-process on 127.0.0.1, port 0, with its logs kept in memory.</summary>
 public sealed class ChatServerHost : IAsyncDisposable
 {
-    private ChatServerHost(IHost host, IPEndPoint endPoint, InMemoryLoggerProvider logs)
+    private ChatServerHost(IHost host, IPEndPoint endPoint, FakeLoggerProvider logs)
     {
         Host = host;
         EndPoint = endPoint;
@@ -21,13 +21,13 @@ public sealed class ChatServerHost : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
-    public InMemoryLoggerProvider Logs { get; }
+    public FakeLoggerProvider Logs { get; }
 
     public SessionManager Sessions => Host.Services.GetRequiredService<SessionManager>();
 
     public static async Task<ChatServerHost> StartAsync(params string[] extraArgs)
     {
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var builder = ChatServerApp.CreateBuilder(["--port", "0", .. extraArgs]);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);

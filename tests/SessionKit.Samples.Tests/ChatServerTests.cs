@@ -12,9 +12,9 @@ public sealed partial class ChatServerTests : IAsyncLifetime
 {
     private ChatServerHost _server = null!;
 
-    public async Task InitializeAsync() => _server = await ChatServerHost.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await ChatServerHost.StartAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Whoami_ShowsIdUserEffectiveUserTypePeerAndTheLineCountAsSync()
@@ -151,7 +151,7 @@ public sealed partial class ChatServerTests : IAsyncLifetime
         // ...and once it has finished the session is destroyed, so who stops listing it.
         await PollAsync(watcher, "who", answer => !answer.Contains($"#{leaver.SessionId} ", StringComparison.Ordinal));
         watcher.Pushes.Should().NotContain(l => l.Contains("this never finish", StringComparison.Ordinal), "an unfinished line is never executed");
-        _server.Logs.Records.Should().Contain(r => r.Category.EndsWith("DisconnectTrigger", StringComparison.Ordinal) && r.Message == $"Session {leaver.SessionId} (bob) disconnected");
+        _server.Logs.Collector.GetSnapshot().Should().Contain(r => r.Category!.EndsWith("DisconnectTrigger", StringComparison.Ordinal) && r.Message == $"Session {leaver.SessionId} (bob) disconnected");
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed partial class ChatServerTests : IAsyncLifetime
         await using var other = await _server.ConnectAsync();
         await PollAsync(other, "who", answer => !answer.Contains($"#{client.SessionId} ", StringComparison.Ordinal));
 
-        var messages = _server.Logs.Records.Select(r => r.Message).ToArray();
+        var messages = _server.Logs.Collector.GetSnapshot().Select(r => r.Message).ToArray();
         messages.Should().ContainInOrder(
             $"Session {client.SessionId} connected from {client.LocalPeer}",
             $"Session {client.SessionId} failed to authenticate",
@@ -264,7 +264,7 @@ public sealed partial class ChatServerTests : IAsyncLifetime
 
         (await a.ReadToEndAsync()).Should().Contain("bye system-shutdown: Server is shutting down");
         (await b.ReadToEndAsync()).Should().Contain("bye system-shutdown: Server is shutting down");
-        server.Logs.Records.Select(r => r.Message).Should().Contain(
+        server.Logs.Collector.GetSnapshot().Select(r => r.Message).Should().Contain(
             [$"Session {a.SessionId} (alice) disconnected", $"Session {b.SessionId} (guest) disconnected"]);
         var count = () => server.Sessions.Count;
         count.Should().Throw<ObjectDisposedException>("the server shut the manager down before the container went");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Internal;
 using SessionKit.Tests.TestSupport;
@@ -168,7 +169,7 @@ public sealed class IdleTimeoutTests
     [InlineData(-5)]
     public async Task NonPositiveTimeout_LeavesTheSessionOpen_AndIsLoggedOncePerSweep(int seconds)
     {
-        using var logs = new InMemoryLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => TimeSpan.FromSeconds(seconds) }, _users, factory, _time);
         var sessions = new[] { await manager.ConnectAsync(SessionType.Binary), await manager.ConnectAsync(SessionType.Binary) };
@@ -176,15 +177,15 @@ public sealed class IdleTimeoutTests
         Tick(_time, 3);
 
         sessions.Should().OnlyContain(s => s.State == SessionState.Open);
-        var errors = logs.Records.Where(r => r.EventId.Id == Log.IdleTimeoutInvalidId).ToArray();
+        var errors = logs.Collector.GetSnapshot().Where(r => r.Id.Id == Log.IdleTimeoutInvalidId).ToArray();
         errors.Should().HaveCount(3, "one line per sweep, not one per session");
-        errors.Should().OnlyContain(r => r.Level == LogLevel.Error && (int)r["Count"]! == 2 && r.Message.Contains("must be positive"));
+        errors.Should().OnlyContain(r => r.Level == LogLevel.Error && r.GetStructuredStateValue("Count") == "2" && r.Message.Contains("must be positive"));
     }
 
     [Fact]
     public async Task InfiniteTimeout_MeansNone_AndLogsNothing()
     {
-        using var logs = new InMemoryLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var manager = new SessionManager(new SessionManagerOptions { IdleTimeout = (_, _) => Timeout.InfiniteTimeSpan }, _users, factory, _time);
         var session = await manager.ConnectAsync(SessionType.Binary);
@@ -192,13 +193,13 @@ public sealed class IdleTimeoutTests
         Tick(_time, 30);
 
         session.State.Should().Be(SessionState.Open);
-        logs.Records.Where(r => r.Level >= LogLevel.Warning).Should().BeEmpty();
+        logs.Collector.GetSnapshot().Where(r => r.Level >= LogLevel.Warning).Should().BeEmpty();
     }
 
     [Fact]
     public async Task ThrowingDelegate_LeavesTheSessionOpen_AndIsLogged_AndTheSweepGoesOn()
     {
-        using var logs = new InMemoryLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var manager = new SessionManager(
             new SessionManagerOptions { IdleTimeout = (user, _) => user.Name == "bob" ? throw new InvalidOperationException("boom") : Timeout10 },
@@ -212,7 +213,7 @@ public sealed class IdleTimeoutTests
 
         bob.State.Should().Be(SessionState.Open);
         alice.State.Should().Be(SessionState.Destroyed, "one session's failure does not stop the sweep");
-        logs.Records.Should().Contain(r => r.EventId.Id == Log.IdleTimeoutFailedId && r.Exception is InvalidOperationException);
+        logs.Collector.GetSnapshot().Should().Contain(r => r.Id.Id == Log.IdleTimeoutFailedId && r.Exception is InvalidOperationException);
     }
 
     [Theory]

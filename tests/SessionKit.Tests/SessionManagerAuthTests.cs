@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests;
@@ -175,7 +176,7 @@ public sealed class SessionManagerAuthTests
     [Fact]
     public async Task AuthenticateAsync_Failures_NeverPutThePasswordOrTypedNameInMessagesOrLogs()
     {
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var session = await sessions.ConnectAsync(SessionType.Binary);
@@ -188,11 +189,11 @@ public sealed class SessionManagerAuthTests
 
         wrong.ToString().Should().NotContain(secret);
         unknown.ToString().Should().NotContain(secret).And.NotContain(typedAsName);
-        logs.Records.Should().NotBeEmpty();
-        foreach (var record in logs.Records)
+        logs.Collector.GetSnapshot().Should().NotBeEmpty();
+        foreach (var record in logs.Collector.GetSnapshot())
         {
             record.Message.Should().NotContain(secret).And.NotContain(typedAsName).And.NotContain(Password);
-            record.State.Select(kv => kv.Value?.ToString() ?? string.Empty).Should().NotContain(v => v.Contains(secret) || v.Contains(typedAsName) || v.Contains(Password));
+            (record.StructuredState ?? []).Select(kv => kv.Value?.ToString() ?? string.Empty).Should().NotContain(v => v.Contains(secret) || v.Contains(typedAsName) || v.Contains(Password));
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests;
@@ -24,7 +26,7 @@ public sealed class SessionManagerConcurrencyTests
     public async Task ConnectAndDisconnect_1000SessionsFromManyTasks_UniqueIdsEachDestroyedOnce()
     {
         const int total = 1000;
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var disconnects = new ConcurrentDictionary<ulong, int>();
@@ -60,14 +62,14 @@ public sealed class SessionManagerConcurrencyTests
         sessions.GetSessions().Should().BeEmpty();
         created.Should().OnlyContain(s => s.State == SessionState.Destroyed && !sessions.Exists(s.Id) && s.Storage.Count == 0);
         disconnects.Should().HaveCount(total).And.OnlyContain(kv => kv.Value == 1);
-        var destroyed = logs.Records.Where(r => r.EventId.Id == Destroyed).Select(r => (ulong)r["SessionId"]!).ToList();
+        var destroyed = logs.Collector.GetSnapshot().Where(r => r.Id.Id == Destroyed).Select(r => ulong.Parse(r.GetStructuredStateValue("SessionId")!, CultureInfo.InvariantCulture)).ToList();
         destroyed.Should().HaveCount(total).And.OnlyHaveUniqueItems();
     }
 
     [Fact]
     public async Task DisconnectAsync_SameSessionFrom64Tasks_ClosesAndDestroysOnce()
     {
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var runs = 0;
@@ -91,13 +93,13 @@ public sealed class SessionManagerConcurrencyTests
         session.State.Should().Be(SessionState.Destroyed);
         runs.Should().Be(1);
         sessions.Count.Should().Be(0);
-        logs.Records.Count(r => r.EventId.Id == Destroyed).Should().Be(1);
+        logs.Collector.GetSnapshot().Count(r => r.Id.Id == Destroyed).Should().Be(1);
     }
 
     [Fact]
     public async Task EnterRacingDisconnect_ManySessions_EachDestroyedExactlyOnce()
     {
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using var factory = logs.CreateFactory();
         await using var sessions = new SessionManager(directory: _users, loggerFactory: factory);
         var opened = new List<Session>();
@@ -136,7 +138,7 @@ public sealed class SessionManagerConcurrencyTests
         sessions.Count.Should().Be(0);
         opened.Should().OnlyContain(s => s.State == SessionState.Destroyed);
         refused.Should().BeInRange(0, 200);
-        var destroyed = logs.Records.Where(r => r.EventId.Id == Destroyed).Select(r => (ulong)r["SessionId"]!).ToList();
+        var destroyed = logs.Collector.GetSnapshot().Where(r => r.Id.Id == Destroyed).Select(r => ulong.Parse(r.GetStructuredStateValue("SessionId")!, CultureInfo.InvariantCulture)).ToList();
         destroyed.Should().HaveCount(200).And.OnlyHaveUniqueItems();
     }
 

@@ -19,7 +19,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task ConnectAsync_NewSessions_AreOpenGuestsWithRisingIds()
     {
-        var time = new ManualTimeProvider();
+        var time = new TimerCountingTimeProvider();
         await using var sessions = new SessionManager(directory: _users, timeProvider: time);
 
         var first = await sessions.ConnectAsync(SessionType.Binary);
@@ -362,7 +362,7 @@ public sealed class SessionManagerLifecycleTests
     [Fact]
     public async Task DisposeAsync_HangingOnDisconnect_IsBoundedByShutdownTimeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new TimerCountingTimeProvider();
         var options = new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) };
         var sessions = new SessionManager(options, _users, timeProvider: time);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -386,7 +386,7 @@ public sealed class SessionManagerLifecycleTests
         var disposing = sessions.DisposeAsync().AsTask();
         await entered.Task;
         disposing.IsCompleted.Should().BeFalse("shutdown waits for on_disconnect until the timeout");
-        time.ActiveTimers.Should().Be(1, "shutdown armed its timeout on the manager's clock");
+        time.LiveTimers.Should().Be(1, "shutdown armed its timeout on the manager's clock");
         time.Advance(TimeSpan.FromSeconds(30));
 
         await disposing.WaitAsync(TimeSpan.FromSeconds(30));

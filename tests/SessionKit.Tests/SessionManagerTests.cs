@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests;
@@ -27,7 +28,7 @@ public sealed class SessionManagerTests
     [Fact]
     public async Task Constructor_GivenDirectoryAndClock_ExposesThem()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
 
         await using var sessions = new SessionManager(directory: _users, timeProvider: time);
 

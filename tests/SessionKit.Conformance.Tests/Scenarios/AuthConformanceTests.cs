@@ -18,15 +18,15 @@ public sealed class AuthConformanceTests(TarantoolFixture tarantool) : IClassFix
 
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _sk.Manager.OnAuth.Add(_sk.RecAuth("U"));
         _sk.Manager.OnAccessDenied.Add(_sk.RecAccessDenied("X"));
         _sk.Manager.OnDisconnect.Add(_sk.Rec("on_disconnect", "D"));
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task Success_RunsOnAuthAsGuest_ThenRequestsRunAsTheUser_OnBoth()

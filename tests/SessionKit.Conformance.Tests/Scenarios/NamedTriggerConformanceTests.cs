@@ -12,9 +12,9 @@ public sealed class NamedTriggerConformanceTests(TarantoolFixture tarantool) : I
 {
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task NamedAdd_Tarantool26StoresABrokenTrigger_SessionKitAddsANamedTrigger()

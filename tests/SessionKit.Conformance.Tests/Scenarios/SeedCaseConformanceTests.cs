@@ -12,9 +12,9 @@ public sealed class SeedCaseConformanceTests(TarantoolFixture tarantool) : IClas
 {
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task Case55_OnConnectIncrements_OnDisconnectDecrements_TwoConnectionsOpenAtOnce_Count1Then2Then0_OnBoth()
@@ -130,7 +130,7 @@ public sealed class SeedCaseConformanceTests(TarantoolFixture tarantool) : IClas
             "on_access_denied X1 s1 alice/alice binary sync=3 (ChangeUser, user, admin)");
         su.Message.Should().Be("Su access to user 'admin' is denied for user 'alice'");
         change.Message.Should().Be("ChangeUser access to user 'admin' is denied for user 'alice'");
-        _sk.Logs.Records.Count(r => r.EventId.Name == "TriggerFailed" && r.Exception?.Message == "ad boom").Should().Be(2);
+        _sk.Logs.Collector.GetSnapshot().Count(r => r.Id.Name == "TriggerFailed" && r.Exception?.Message == "ad boom").Should().Be(2);
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

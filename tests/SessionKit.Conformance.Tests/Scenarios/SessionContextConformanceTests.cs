@@ -20,16 +20,16 @@ public sealed class SessionContextConformanceTests(TarantoolFixture tarantool) :
 
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _sk.Manager.OnConnect.Add(_sk.Rec("on_connect", "C"));
         _sk.Manager.OnAuth.Add(_sk.RecAuth("U"));
         _sk.Manager.OnDisconnect.Add(_sk.Rec("on_disconnect", "D"));
         _sk.Manager.OnAccessDenied.Add(_sk.RecAccessDenied("X"));
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task IdUserEffectiveUserTypeSync_InsideEachTriggerAndInRequests_MatchOnBoth()

@@ -1,5 +1,6 @@
 using SessionKit.Conformance.Tests.SessionKitSide;
 using SessionKit.Conformance.Tests.Tarantool;
+using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Conformance.Tests.Scenarios;
 
@@ -13,9 +14,9 @@ public sealed class TriggerErrorConformanceTests(TarantoolFixture tarantool) : I
 
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task OnConnectError_SkipsTheRest_ReachesTheClient_RunsOnDisconnect_NotOnAuth_OnBoth()
@@ -204,10 +205,10 @@ public sealed class TriggerErrorConformanceTests(TarantoolFixture tarantool) : I
             "on_disconnect D3 s1 alice/admin binary sync=0",
             "on_disconnect D2 s1 alice/admin binary sync=0",
             "on_disconnect D1 s1 alice/admin binary sync=0");
-        var log = _sk.Logs.Records.Should().ContainSingle(r => r.EventId.Id == TriggerFailedEventId).Subject;
+        var log = _sk.Logs.Collector.GetSnapshot().Should().ContainSingle(r => r.Id.Id == TriggerFailedEventId).Subject;
         log.Exception!.Message.Should().Be(marker);
-        log["TriggerList"].Should().Be("on_disconnect");
-        log["SessionId"].Should().Be(sessionId);
+        log.GetStructuredStateValue("TriggerList").Should().Be("on_disconnect");
+        log.GetStructuredStateValue("SessionId").Should().Be(sessionId.AsLogged());
     }
 
     [Fact]
@@ -251,8 +252,8 @@ public sealed class TriggerErrorConformanceTests(TarantoolFixture tarantool) : I
             "on_access_denied X1 s1 guest/guest binary sync=1 (Session, universe, )",
             "on_disconnect D s1 guest/admin binary sync=0");
         client.Error.Should().BeOfType<AccessDeniedException>().Which.Message.Should().Be("Session access is denied for user 'nosess'");
-        var log = _sk.Logs.Records.Should().ContainSingle(r => r.EventId.Id == TriggerFailedEventId).Subject;
+        var log = _sk.Logs.Collector.GetSnapshot().Should().ContainSingle(r => r.Id.Id == TriggerFailedEventId).Subject;
         log.Exception!.Message.Should().Be(marker);
-        log["TriggerList"].Should().Be("on_access_denied");
+        log.GetStructuredStateValue("TriggerList").Should().Be("on_access_denied");
     }
 }

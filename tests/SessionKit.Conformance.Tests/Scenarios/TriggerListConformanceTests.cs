@@ -11,9 +11,9 @@ public sealed class TriggerListConformanceTests(TarantoolFixture tarantool) : IC
 {
     private readonly SessionKitServer _sk = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _sk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sk.DisposeAsync();
 
     [Fact]
     public async Task RunOrder_OfOneToFourTriggers_IsNewestFirst_OnBoth()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Conformance.Tests.SessionKitSide;
@@ -30,7 +31,7 @@ internal sealed class SessionKitServer : IAsyncDisposable
 
     public SessionKitServer() => Manager = new SessionManager(null, SharedUsers.Value, Logs.CreateFactory());
 
-    public InMemoryLoggerProvider Logs { get; } = new();
+    public FakeLoggerProvider Logs { get; } = new();
 
     public SessionManager Manager { get; }
 

@@ -13,9 +13,9 @@ public sealed class TarantoolFixture : IAsyncLifetime
     /// <summary>Gets the running server's log file contents.</summary>
     internal string ServerLog => _server?.ReadLog() ?? string.Empty;
 
-    public async Task InitializeAsync() => _server = await TarantoolServer.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await TarantoolServer.StartAsync();
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.Bounds;
@@ -22,7 +23,7 @@ public sealed class CredentialTextTests
         var password = which == "high" ? LoneHigh : LoneLow;
         var users = new InMemoryUserDirectory();
         users.AddUser("alice", "right");
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         await using var m = new SessionManager(directory: users, loggerFactory: logs.CreateFactory());
         var seen = new List<(string User, bool Succeeded)>();
         m.OnAuth.Add(c => { seen.Add((c.UserName, c.Succeeded)); return default; });
@@ -34,7 +35,7 @@ public sealed class CredentialTextTests
         seen.Should().Equal(("alice", false));
         session.User.Should().Be(SessionUser.Guest);
         session.IsClosed.Should().BeFalse();
-        logs.Records.Should().NotContain(r => r.Message.Contains("secret", StringComparison.Ordinal));
+        logs.Collector.GetSnapshot().Should().NotContain(r => r.Message.Contains("secret", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class KeyDerivationGateTests
         var attempts = sessions.Select((s, i) => m.AuthenticateAsync(s, "alice", i % 2 == 0 ? "right" : "wrong").AsTask()).ToArray();
         await directory.Full.WaitAsync(Watchdog);
         directory.Release();
-        var outcomes = await Task.WhenAll(attempts.Select(a => Record.ExceptionAsync(() => a.WaitAsync(Watchdog))));
+        var outcomes = await Task.WhenAll(attempts.Select(a => Record.ExceptionAsync(() => a.WaitAsync(Watchdog)).AsTask()));
 
         outcomes.Count(e => e is null).Should().Be(20);
         outcomes.Where(e => e is not null).Should().AllBeOfType<AuthenticationFailedException>();

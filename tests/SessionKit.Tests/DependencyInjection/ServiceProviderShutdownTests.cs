@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.DependencyInjection;
@@ -72,8 +73,8 @@ public sealed class ServiceProviderShutdownTests
     [Fact]
     public async Task DisposeAsync_HangingOnDisconnect_IsBoundedByTheShutdownTimeout()
     {
-        var time = new ManualTimeProvider();
-        var logs = new InMemoryLoggerProvider();
+        var time = new TimerCountingTimeProvider();
+        var logs = new FakeLoggerProvider();
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
@@ -97,19 +98,19 @@ public sealed class ServiceProviderShutdownTests
         var disposing = provider.DisposeAsync().AsTask();
 
         // Shutdown arms one timer for its timeout; until the clock moves past it, disposal must not finish.
-        await WaitUntilAsync(() => time.ActiveTimers > 0);
+        await time.FirstTimerCreated.WaitAsync(TimeSpan.FromMinutes(1));
         disposing.IsCompleted.Should().BeFalse();
         time.Advance(TimeSpan.FromSeconds(30));
         await disposing.WaitAsync(TimeSpan.FromSeconds(10));
 
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        logs.Records.Should().Contain(r => r.EventId.Id == 11 && r.EventId.Name == "ShutdownTimedOut");
+        logs.Collector.GetSnapshot().Should().Contain(r => r.Id.Id == 11 && r.Id.Name == "ShutdownTimedOut");
     }
 
     [Fact]
     public async Task DisposeAsync_ClassOnDisconnectTrigger_CannotBeResolved_IsLoggedAndTheOthersStillRun()
     {
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var delegateRan = 0;
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -131,7 +132,7 @@ public sealed class ServiceProviderShutdownTests
         session.State.Should().Be(SessionState.Destroyed);
         delegateRan.Should().Be(1);
         counter.Runs.Should().Be(0);
-        var failure = logs.Records.Should().ContainSingle(r => r.EventId.Name == "TriggerFailed").Which;
+        var failure = logs.Collector.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "TriggerFailed").Which;
         failure.Exception.Should().BeOfType<InvalidOperationException>()
             .Which.Message.Should().Contain("on_disconnect").And.Contain(typeof(CountingTrigger).Name).And.Contain("Dispose the SessionManager before the service provider");
     }
@@ -153,16 +154,6 @@ public sealed class ServiceProviderShutdownTests
         await provider.DisposeAsync();
 
         counter.Runs.Should().Be(2);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within 10 seconds");
-            await Task.Delay(5);
-        }
     }
 
     public sealed class CountingTrigger(CountingTrigger.Counter counter) : ISessionTrigger<SessionTriggerContext>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.DependencyInjection;
@@ -54,7 +56,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
     [Fact]
     public void AddSessions_EveryCoreServiceUsesTryAdd_EarlierRegistrationsWin()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var users = new FastUserDirectory();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
@@ -87,7 +89,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
     [Fact]
     public async Task AddSessions_TimeProviderFromContainer_StampsSessions()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddSessions();
@@ -116,7 +118,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
     [Fact]
     public async Task AddSessions_WithLogging_LogsThroughTheContainersLoggerFactory()
     {
-        var logs = new InMemoryLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         services.AddSessions();
@@ -125,7 +127,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
 
         await manager.ConnectAsync(SessionType.Binary);
 
-        logs.Records.Should().Contain(r => r.EventId.Name == "SessionConnected" && r.Category == "SessionKit.SessionManager");
+        logs.Collector.GetSnapshot().Should().Contain(r => r.Id.Name == "SessionConnected" && r.Category == "SessionKit.SessionManager");
     }
 
     [Fact]

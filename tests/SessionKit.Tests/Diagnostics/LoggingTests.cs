@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.Diagnostics;
@@ -9,22 +11,22 @@ public sealed class LoggingTests : IAsyncLifetime
     private const string Password = "Correct-Horse-Battery-Staple-42";
     private static readonly IPEndPoint Client = new(IPAddress.Loopback, 55457);
 
-    private readonly InMemoryLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = new();
     private readonly InMemoryUserDirectory _users = new();
     private ILoggerFactory _factory = null!;
     private SessionManager _manager = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _users.AddUser("alice", Password);
         _users.AddUser("bob", "bob-password");
         _users.AddUser("locked", Password, mayConnect: false);
         _factory = _logs.CreateFactory();
         _manager = new SessionManager(new SessionManagerOptions(), _users, _factory);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _manager.DisposeAsync();
         _factory.Dispose();
@@ -38,10 +40,10 @@ public sealed class LoggingTests : IAsyncLifetime
         var record = Single(1, "SessionConnected");
         record.Level.Should().Be(LogLevel.Debug);
         record.Category.Should().Be("SessionKit.SessionManager");
-        record["SessionId"].Should().Be(session.Id);
-        record["SessionType"].Should().Be("binary");
-        record["Peer"].Should().Be("127.0.0.1:55457");
-        record["UserName"].Should().Be("guest");
+        record.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
+        record.GetStructuredStateValue("SessionType").Should().Be("binary");
+        record.GetStructuredStateValue("Peer").Should().Be("127.0.0.1:55457");
+        record.GetStructuredStateValue("UserName").Should().Be("guest");
     }
 
     [Fact]
@@ -66,8 +68,8 @@ public sealed class LoggingTests : IAsyncLifetime
 
         var record = Single(3, "AuthSucceeded");
         record.Level.Should().Be(LogLevel.Information);
-        record["SessionId"].Should().Be(session.Id);
-        record["UserName"].Should().Be("alice");
+        record.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
+        record.GetStructuredStateValue("UserName").Should().Be("alice");
     }
 
     [Fact]
@@ -80,8 +82,8 @@ public sealed class LoggingTests : IAsyncLifetime
 
         var record = Single(4, "AuthFailed");
         record.Level.Should().Be(LogLevel.Warning);
-        record["SessionId"].Should().Be(session.Id);
-        record["Reason"].Should().Be("unknown user or invalid credentials");
+        record.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
+        record.GetStructuredStateValue("Reason").Should().Be("unknown user or invalid credentials");
         AssertNoRecordContains(Password);
     }
 
@@ -98,11 +100,11 @@ public sealed class LoggingTests : IAsyncLifetime
 
         var record = Single(5, "AccessDenied");
         record.Level.Should().Be(LogLevel.Warning);
-        record["Access"].Should().Be("Su");
-        record["ObjectType"].Should().Be("user");
-        record["ObjectName"].Should().Be("bob");
-        record["UserName"].Should().Be("alice");
-        record["SessionId"].Should().Be(session.Id);
+        record.GetStructuredStateValue("Access").Should().Be("Su");
+        record.GetStructuredStateValue("ObjectType").Should().Be("user");
+        record.GetStructuredStateValue("ObjectName").Should().Be("bob");
+        record.GetStructuredStateValue("UserName").Should().Be("alice");
+        record.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
     }
 
     [Fact]
@@ -113,9 +115,9 @@ public sealed class LoggingTests : IAsyncLifetime
         await FluentActions.Awaiting(() => _manager.AuthenticateAsync(session, "locked", Password).AsTask()).Should().ThrowAsync<AccessDeniedException>();
 
         var record = Single(5, "AccessDenied");
-        record["Access"].Should().Be("Session");
-        record["ObjectType"].Should().Be("universe");
-        record["UserName"].Should().Be("locked");
+        record.GetStructuredStateValue("Access").Should().Be("Session");
+        record.GetStructuredStateValue("ObjectType").Should().Be("universe");
+        record.GetStructuredStateValue("UserName").Should().Be("locked");
     }
 
     [Fact]
@@ -130,9 +132,9 @@ public sealed class LoggingTests : IAsyncLifetime
 
         var record = Single(6, "TriggerFailed");
         record.Level.Should().Be(LogLevel.Error);
-        record["TriggerList"].Should().Be("on_disconnect");
-        record["TriggerName"].Should().Be("cleanup");
-        record["SessionId"].Should().Be(session.Id);
+        record.GetStructuredStateValue("TriggerList").Should().Be("on_disconnect");
+        record.GetStructuredStateValue("TriggerName").Should().Be("cleanup");
+        record.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
         record.Exception.Should().BeSameAs(error);
         AssertSessionScope(record, session.Id, "binary", "alice", "127.0.0.1:55457");
     }
@@ -146,10 +148,10 @@ public sealed class LoggingTests : IAsyncLifetime
 
         var disconnected = Single(7, "SessionDisconnected");
         disconnected.Level.Should().Be(LogLevel.Debug);
-        disconnected["SessionId"].Should().Be(session.Id);
+        disconnected.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
         var destroyed = Single(8, "SessionDestroyed");
         destroyed.Level.Should().Be(LogLevel.Trace);
-        _logs.Records.ToList().IndexOf(disconnected).Should().BeLessThan(_logs.Records.ToList().IndexOf(destroyed));
+        _logs.Collector.GetSnapshot().ToList().IndexOf(disconnected).Should().BeLessThan(_logs.Collector.GetSnapshot().ToList().IndexOf(destroyed));
     }
 
     [Fact]
@@ -162,77 +164,85 @@ public sealed class LoggingTests : IAsyncLifetime
 
         var started = Single(9, "ShutdownStarted");
         started.Level.Should().Be(LogLevel.Information);
-        started["Count"].Should().Be(2);
-        started["Timeout"].Should().Be(SessionManagerOptions.DefaultShutdownTimeout);
+        started.GetStructuredStateValue("Count").Should().Be("2");
+        started.GetStructuredStateValue("Timeout").Should().Be(SessionManagerOptions.DefaultShutdownTimeout.AsLogged());
         Single(10, "ShutdownCompleted").Level.Should().Be(LogLevel.Information);
-        _logs.Records.Should().NotContain(r => r.EventId.Id == 11);
+        _logs.Collector.GetSnapshot().Should().NotContain(r => r.Id.Id == 11);
     }
 
     [Fact]
     public async Task ShutdownPastTheTimeout_LogsEvent11_ShutdownTimedOut_AtWarning()
     {
-        var time = new ManualTimeProvider();
+        var time = new TimerCountingTimeProvider();
         var manager = new SessionManager(new SessionManagerOptions { ShutdownTimeout = TimeSpan.FromSeconds(5) }, _users, _factory, time);
         manager.OnDisconnect.Add(c => new ValueTask(Task.Delay(Timeout.Infinite, c.CancellationToken)));
         var stuck = await manager.ConnectAsync(SessionType.Binary);
 
         var disposing = manager.DisposeAsync().AsTask();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (time.ActiveTimers == 0)
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "shutdown should arm its timeout timer");
-            await Task.Delay(5);
-        }
+        await time.FirstTimerCreated.WaitAsync(TimeSpan.FromMinutes(1)); // shutdown arms its timeout timer
 
         time.Advance(TimeSpan.FromSeconds(5));
         await disposing.WaitAsync(TimeSpan.FromSeconds(10));
 
         var record = Single(11, "ShutdownTimedOut");
         record.Level.Should().Be(LogLevel.Warning);
-        record["Count"].Should().Be(1);
-        record["Timeout"].Should().Be(TimeSpan.FromSeconds(5));
-        record["SessionIds"].Should().Be(stuck.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        record.GetStructuredStateValue("Count").Should().Be("1");
+        record.GetStructuredStateValue("Timeout").Should().Be(TimeSpan.FromSeconds(5).AsLogged());
+        record.GetStructuredStateValue("SessionIds").Should().Be(stuck.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public async Task TriggerRuns_CarryALoggingScope_WithSessionIdTypeUserAndPeer()
     {
-        var snapshots = new ScopeSnapshotLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(snapshots));
+        var logs = new FakeLoggerProvider();
+        using var factory = logs.CreateFactory();
         await using var manager = new SessionManager(new SessionManagerOptions(), _users, factory);
         var triggerLogger = factory.CreateLogger("HostTrigger");
+
+        // SessionKit's session scope reads the session live and FakeLogRecord keeps the scope object itself, so a later
+        // user change would show in it. Copy the scopes' pairs right after each write, as a console logger formats them.
+        var seen = new Dictionary<string, List<Dictionary<string, object?>>>();
+        void KeepScopesOf(string message) => seen[message] = logs.Collector.GetSnapshot().Last(r => r.Message == message).Scopes
+            .OfType<IEnumerable<KeyValuePair<string, object?>>>()
+            .Select(pairs => pairs.ToDictionary(kv => kv.Key, kv => kv.Value))
+            .ToList();
+
         manager.OnConnect.Add(_ =>
         {
             triggerLogger.LogInformation("in on_connect");
+            KeepScopesOf("in on_connect");
             return default;
         });
         manager.OnAuth.Add(_ =>
         {
             triggerLogger.LogInformation("in on_auth");
+            KeepScopesOf("in on_auth");
             return default;
         });
         manager.OnDisconnect.Add(async _ =>
         {
             await Task.Yield();
             triggerLogger.LogInformation("in on_disconnect");
+            KeepScopesOf("in on_disconnect");
         });
         var session = await manager.ConnectAsync(new SessionType("c2s"), Client);
         await manager.AuthenticateAsync(session, "alice", Password);
         triggerLogger.LogInformation("outside");
+        KeepScopesOf("outside");
 
         await manager.DisconnectAsync(session);
 
-        var expected = (string message, string user) => new Dictionary<string, object?>
+        var expected = (string user) => new Dictionary<string, object?>
         {
             ["SessionId"] = session.Id,
             ["SessionType"] = "c2s",
             ["UserName"] = user,
             ["Peer"] = "127.0.0.1:55457",
         };
-        snapshots.Records.Single(r => r.Message == "in on_connect").Scopes.Should().ContainSingle().Which.Should().BeEquivalentTo(expected("c", "guest"));
-        snapshots.Records.Single(r => r.Message == "in on_auth").Scopes.Should().ContainSingle().Which.Should().BeEquivalentTo(expected("a", "guest"), "on_auth runs before the user switch");
-        snapshots.Records.Single(r => r.Message == "in on_disconnect").Scopes.Should().ContainSingle().Which.Should().BeEquivalentTo(expected("d", "alice"));
-        snapshots.Records.Single(r => r.Message == "outside").Scopes.Should().BeEmpty("the scope never leaks out of a trigger run");
+        seen["in on_connect"].Should().ContainSingle().Which.Should().BeEquivalentTo(expected("guest"));
+        seen["in on_auth"].Should().ContainSingle().Which.Should().BeEquivalentTo(expected("guest"), "on_auth runs before the user switch");
+        seen["in on_disconnect"].Should().ContainSingle().Which.Should().BeEquivalentTo(expected("alice"));
+        seen["outside"].Should().BeEmpty("the scope never leaks out of a trigger run");
     }
 
     [Fact]
@@ -253,24 +263,24 @@ public sealed class LoggingTests : IAsyncLifetime
         refused.Which.ToString().Should().NotContain(Password);
         await _manager.DisposeAsync();
 
-        _logs.Records.Should().NotBeEmpty();
+        _logs.Collector.GetSnapshot().Should().NotBeEmpty();
         AssertNoRecordContains(Password);
     }
 
-    private LogRecord Single(int id, string name)
+    private FakeLogRecord Single(int id, string name)
     {
-        var matches = _logs.Records.Where(r => r.EventId.Id == id).ToArray();
+        var matches = _logs.Collector.GetSnapshot().Where(r => r.Id.Id == id).ToArray();
         matches.Should().ContainSingle($"one event {id} should be logged");
-        matches[0].EventId.Name.Should().Be(name);
+        matches[0].Id.Name.Should().Be(name);
         return matches[0];
     }
 
     private void AssertNoRecordContains(string secret)
     {
-        foreach (var record in _logs.Records)
+        foreach (var record in _logs.Collector.GetSnapshot())
         {
             record.Message.Should().NotContain(secret);
-            foreach (var kv in record.State)
+            foreach (var kv in record.StructuredState ?? [])
             {
                 Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)?.Should().NotContain(secret);
             }
@@ -291,7 +301,7 @@ public sealed class LoggingTests : IAsyncLifetime
         }
     }
 
-    private static void AssertSessionScope(LogRecord record, ulong id, string type, string user, string peer)
+    private static void AssertSessionScope(FakeLogRecord record, ulong id, string type, string user, string peer)
     {
         var scope = record.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>()
             .Select(s => s.ToDictionary(kv => kv.Key, kv => kv.Value))

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.Diagnostics;
@@ -7,9 +8,14 @@ public sealed class MetricsTests : IAsyncLifetime
 {
     private readonly FastUserDirectory _users = new();
     private SessionManager _manager = null!;
-    private MeasurementRecorder _recorder = null!;
+    private MetricCollector<long> _active = null!;
+    private MetricCollector<long> _opened = null!;
+    private MetricCollector<long> _closed = null!;
+    private MetricCollector<long> _authentications = null!;
+    private MetricCollector<double> _triggerDuration = null!;
+    private MetricCollector<long> _suRefusals = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _users.Add("alice");
         _users.Add("bob");
@@ -17,28 +23,38 @@ public sealed class MetricsTests : IAsyncLifetime
 
         // The system clock: trigger durations are measured with TimeProvider timestamps.
         _manager = new SessionManager(directory: _users, timeProvider: TimeProvider.System);
-        _recorder = new MeasurementRecorder(_manager.Meter);
-        return Task.CompletedTask;
+
+        // Every manager owns a meter named SessionKit; a collector given the Meter object hears only this manager,
+        // never the managers of tests running in parallel.
+        _active = new(_manager.Meter, "sessionkit.sessions.active");
+        _opened = new(_manager.Meter, "sessionkit.sessions.opened");
+        _closed = new(_manager.Meter, "sessionkit.sessions.closed");
+        _authentications = new(_manager.Meter, "sessionkit.authentications");
+        _triggerDuration = new(_manager.Meter, "sessionkit.trigger.duration");
+        _suRefusals = new(_manager.Meter, "sessionkit.su.refusals");
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _manager.DisposeAsync();
-        _recorder.Dispose();
+        foreach (var collector in new IDisposable[] { _active, _opened, _closed, _authentications, _triggerDuration, _suRefusals })
+        {
+            collector.Dispose();
+        }
     }
 
     [Fact]
     public void Meter_IsNamedSessionKit_AndPublishesTheDocumentedInstruments()
     {
         _manager.Meter.Name.Should().Be("SessionKit");
-        var instruments = _recorder.Instruments;
 
-        instruments["sessionkit.sessions.active"].Should().BeOfType<UpDownCounter<long>>().Which.Unit.Should().Be("{session}");
-        instruments["sessionkit.sessions.opened"].Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{session}");
-        instruments["sessionkit.sessions.closed"].Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{session}");
-        instruments["sessionkit.authentications"].Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{authentication}");
-        instruments["sessionkit.trigger.duration"].Should().BeOfType<Histogram<double>>().Which.Unit.Should().Be("s");
-        instruments["sessionkit.su.refusals"].Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{refusal}");
+        _active.Instrument.Should().BeOfType<UpDownCounter<long>>().Which.Unit.Should().Be("{session}");
+        _opened.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{session}");
+        _closed.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{session}");
+        _authentications.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{authentication}");
+        _triggerDuration.Instrument.Should().BeOfType<Histogram<double>>().Which.Unit.Should().Be("s");
+        _suRefusals.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{refusal}");
     }
 
     [Fact]
@@ -51,13 +67,13 @@ public sealed class MetricsTests : IAsyncLifetime
         await _manager.DisconnectAsync(a);
         await _manager.DisconnectAsync(c);
 
-        _recorder.Sum("sessionkit.sessions.opened", "sessionkit.session.type", "binary").Should().Be(2);
-        _recorder.Sum("sessionkit.sessions.opened", "sessionkit.session.type", "c2s").Should().Be(1);
-        _recorder.Sum("sessionkit.sessions.closed", "sessionkit.session.type", "binary").Should().Be(1);
-        _recorder.Sum("sessionkit.sessions.closed", "sessionkit.session.type", "c2s").Should().Be(1);
-        _recorder.Sum("sessionkit.sessions.active", "sessionkit.session.type", "binary").Should().Be(1);
-        _recorder.Sum("sessionkit.sessions.active", "sessionkit.session.type", "c2s").Should().Be(0);
-        _recorder.Measurements.Where(m => m.Instrument.StartsWith("sessionkit.sessions.", StringComparison.Ordinal))
+        Sum(_opened, "sessionkit.session.type", "binary").Should().Be(2);
+        Sum(_opened, "sessionkit.session.type", "c2s").Should().Be(1);
+        Sum(_closed, "sessionkit.session.type", "binary").Should().Be(1);
+        Sum(_closed, "sessionkit.session.type", "c2s").Should().Be(1);
+        Sum(_active, "sessionkit.session.type", "binary").Should().Be(1);
+        Sum(_active, "sessionkit.session.type", "c2s").Should().Be(0);
+        new[] { _active, _opened, _closed }.SelectMany(c => c.GetMeasurementSnapshot())
             .Should().OnlyContain(m => m.Tags.Count == 1 && m.Tags.ContainsKey("sessionkit.session.type"));
     }
 
@@ -69,8 +85,8 @@ public sealed class MetricsTests : IAsyncLifetime
 
         await _manager.DisposeAsync();
 
-        _recorder.Of("sessionkit.sessions.active").Sum(m => m.Value).Should().Be(0);
-        _recorder.Of("sessionkit.sessions.closed").Sum(m => m.Value).Should().Be(2);
+        _active.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(0);
+        _closed.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(2);
     }
 
     [Fact]
@@ -84,11 +100,11 @@ public sealed class MetricsTests : IAsyncLifetime
         _manager.OnAuth.Add(_ => throw new InvalidOperationException("on_auth refuses"));
         await FluentActions.Awaiting(() => _manager.AuthenticateAsync(session, "bob", "secret").AsTask()).Should().ThrowAsync<InvalidOperationException>();
 
-        _recorder.Sum("sessionkit.authentications", "sessionkit.auth.result", "success").Should().Be(1);
-        _recorder.Sum("sessionkit.authentications", "sessionkit.auth.result", "failure").Should().Be(2);
-        _recorder.Sum("sessionkit.authentications", "sessionkit.auth.result", "denied").Should().Be(1);
-        _recorder.Sum("sessionkit.authentications", "sessionkit.auth.result", "error").Should().Be(1);
-        _recorder.Of("sessionkit.authentications").Should().HaveCount(5).And.OnlyContain(m => m.Tags.Count == 1);
+        Sum(_authentications, "sessionkit.auth.result", "success").Should().Be(1);
+        Sum(_authentications, "sessionkit.auth.result", "failure").Should().Be(2);
+        Sum(_authentications, "sessionkit.auth.result", "denied").Should().Be(1);
+        Sum(_authentications, "sessionkit.auth.result", "error").Should().Be(1);
+        _authentications.GetMeasurementSnapshot().Should().HaveCount(5).And.OnlyContain(m => m.Tags.Count == 1);
     }
 
     [Fact]
@@ -102,8 +118,8 @@ public sealed class MetricsTests : IAsyncLifetime
 
         await _manager.DisconnectAsync(session);
 
-        var durations = _recorder.Of("sessionkit.trigger.duration");
-        durations.Select(m => m["sessionkit.trigger.list"]).Should().BeEquivalentTo(new[] { "on_connect", "on_auth", "on_disconnect" });
+        var durations = _triggerDuration.GetMeasurementSnapshot();
+        durations.Select(m => m.Tags["sessionkit.trigger.list"]).Should().BeEquivalentTo(new[] { "on_connect", "on_auth", "on_disconnect" });
         durations.Should().OnlyContain(m => m.Value >= 0 && m.Value < 60 && m.Tags.Count == 1);
     }
 
@@ -120,23 +136,27 @@ public sealed class MetricsTests : IAsyncLifetime
             FluentActions.Invoking(() => _manager.ChangeUser("bob")).Should().Throw<AccessDeniedException>();
         }
 
-        _recorder.Sum("sessionkit.su.refusals", "sessionkit.su.kind", "su").Should().Be(2);
-        _recorder.Sum("sessionkit.su.refusals", "sessionkit.su.kind", "change_user").Should().Be(1);
+        Sum(_suRefusals, "sessionkit.su.kind", "su").Should().Be(2);
+        Sum(_suRefusals, "sessionkit.su.kind", "change_user").Should().Be(1);
     }
 
     [Fact]
     public async Task TwoManagers_NeverMixTheirMeasurements()
     {
         await using var other = new SessionManager(directory: _users);
-        using var otherRecorder = new MeasurementRecorder(other.Meter);
+        using var otherOpened = new MetricCollector<long>(other.Meter, "sessionkit.sessions.opened");
 
         await other.ConnectAsync(SessionType.Binary);
         await other.ConnectAsync(SessionType.Binary);
         await _manager.ConnectAsync(SessionType.Binary);
 
-        otherRecorder.Sum("sessionkit.sessions.opened", "sessionkit.session.type", "binary").Should().Be(2);
-        _recorder.Sum("sessionkit.sessions.opened", "sessionkit.session.type", "binary").Should().Be(1);
+        Sum(otherOpened, "sessionkit.session.type", "binary").Should().Be(2);
+        Sum(_opened, "sessionkit.session.type", "binary").Should().Be(1);
         other.Meter.Should().NotBeSameAs(_manager.Meter);
         other.Meter.Name.Should().Be(_manager.Meter.Name);
     }
+
+    /// <summary>Sums the measurements whose tag <paramref name="tag"/> equals <paramref name="value"/>.</summary>
+    private static long Sum(MetricCollector<long> collector, string tag, string value) =>
+        collector.GetMeasurementSnapshot().Where(m => m.ContainsTags(new KeyValuePair<string, object?>(tag, value))).Sum(m => m.Value);
 }

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Microsoft.Extensions.Time.Testing;
 using SessionKit.Internal;
 using SessionKit.Tests.TestSupport;
 using Xunit;
@@ -10,7 +11,7 @@ public sealed class ConnectClockTests
     [Fact]
     public void AProviderOtherThanTheSystemOne_IsReadOnEveryCall_SoAManualClockIsSeenExactly()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var clock = new ConnectClock(time);
         var start = time.GetUtcNow();
 
@@ -61,7 +62,7 @@ public sealed class ConnectClockTests
     [Fact]
     public async Task ConnectedAt_WithAManualClock_FollowsTheClockOnEveryConnect()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var sessions = new SessionManager(timeProvider: time);
 
         var first = await sessions.ConnectAsync(SessionType.Binary);

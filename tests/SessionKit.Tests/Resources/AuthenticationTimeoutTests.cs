@@ -5,7 +5,7 @@ namespace SessionKit.Tests.Resources;
 /// <summary>xmpp-sessions.md §3 case 26: a session still unauthenticated after the timeout is closed with connection-timeout.</summary>
 public sealed class AuthenticationTimeoutTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TimerCountingTimeProvider _time = new();
     private readonly FastUserDirectory _users = new();
 
     public AuthenticationTimeoutTests() => _users.Add("alice");
@@ -40,7 +40,7 @@ public sealed class AuthenticationTimeoutTests
 
         session.State.Should().Be(SessionState.Open);
         connection.Closes.Should().BeEmpty();
-        _time.ActiveTimers.Should().Be(0, "authentication disposes the timer");
+        _time.LiveTimers.Should().Be(0, "authentication disposes the timer");
     }
 
     [Fact]
@@ -48,9 +48,9 @@ public sealed class AuthenticationTimeoutTests
     {
         await using var manager = new SessionManager(new SessionManagerOptions { AuthenticationTimeout = TimeSpan.FromMinutes(5) }, _users, timeProvider: _time);
         var session = await manager.ConnectAsync(SessionType.Binary);
-        _time.ActiveTimers.Should().Be(1);
+        _time.LiveTimers.Should().Be(1);
         await manager.DisconnectAsync(session);
-        _time.ActiveTimers.Should().Be(0);
+        _time.LiveTimers.Should().Be(0);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.Resources;
@@ -64,7 +65,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
         connection.Sent.Should().BeEmpty();
         await session.CloseAsync(SessionCloseReason.Kicked);
         connection.Closes.Should().BeEmpty("closing a destroyed session only logs");
-        Logs.Records.Should().Contain(r => r.EventId.Name == "AlreadyClosed" && (ulong)r["SessionId"]! == id);
+        Logs.Collector.GetSnapshot().Should().Contain(r => r.Id.Name == "AlreadyClosed" && r.GetStructuredStateValue("SessionId") == id.AsLogged());
         session.State.Should().Be(SessionState.Destroyed);
         session.Id.Should().Be(id);
         session.Storage.Get("anything").Should().BeNull();
@@ -85,7 +86,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     [Fact] // case 27: the grace period is explicit (Prosody derives it from the missing reason)
     public async Task CloseWithGracePeriod_WaitsForTheClientToHangUp_ThenDisconnectsAnyway()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var manager = new SessionManager(directory: Users, timeProvider: time);
         var connection = new RecordingConnection();
         var session = await manager.ConnectAsync(new ConnectOptions { Connection = connection });
@@ -110,7 +111,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     [Fact]
     public async Task CloseWithGracePeriod_ClientHangsUpFirst_DisconnectRunsOnce()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var manager = new SessionManager(directory: Users, timeProvider: time);
         var disconnects = 0;
         manager.OnDisconnect.Add(_ => { Interlocked.Increment(ref disconnects); return default; });
@@ -164,7 +165,7 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
     [Fact]
     public async Task HangingTransportClose_IsBoundedByTheCloseTimeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var manager = new SessionManager(new SessionManagerOptions { CloseTimeout = TimeSpan.FromSeconds(2) }, Users, timeProvider: time);
         var connection = new RecordingConnection { CloseGate = new TaskCompletionSource().Task };
         var session = await manager.ConnectAsync(new ConnectOptions { Connection = connection });
@@ -184,6 +185,6 @@ public sealed class CloseAndTombstoneTests : ResourceTestBase
         connection.CloseFailure = new IOException("reset by peer");
         await session.CloseAsync(SessionCloseReason.Kicked);
         session.State.Should().Be(SessionState.Destroyed);
-        Logs.Records.Should().Contain(r => r.EventId.Name == "TransportCloseFailed" && r.Exception is IOException);
+        Logs.Collector.GetSnapshot().Should().Contain(r => r.Id.Name == "TransportCloseFailed" && r.Exception is IOException);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.Resources;
@@ -11,13 +12,13 @@ public abstract class ResourceTestBase : IAsyncDisposable
         Users.Add("alice");
         Users.Add("bob");
         Users.Add("carol");
-        Logs = new InMemoryLoggerProvider();
+        Logs = new FakeLoggerProvider();
         Manager = new SessionManager(options, Users, Logs.CreateFactory());
     }
 
     protected FastUserDirectory Users { get; }
 
-    protected InMemoryLoggerProvider Logs { get; }
+    protected FakeLoggerProvider Logs { get; }
 
     protected SessionManager Manager { get; }
 

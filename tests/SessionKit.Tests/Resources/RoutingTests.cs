@@ -76,7 +76,7 @@ public sealed class RoutingTests : ResourceTestBase
 
         (await Manager.Users.SendToAllAsync("alice", "m")).Should().Be(1);
         healthy.Sent.Should().Equal("m");
-        Logs.Records.Should().Contain(r => r.EventId.Name == "SendFailed" && r.Exception is IOException);
+        Logs.Collector.GetSnapshot().Should().Contain(r => r.Id.Name == "SendFailed" && r.Exception is IOException);
     }
 
     [Fact]

@@ -10,9 +10,9 @@ public abstract class AsyncTriggerTestsBase(bool logging) : IAsyncLifetime
 
     private SessionManager Manager => _host.Manager;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task ConnectAsync_WaitsForAnAwaitingTrigger_AndTheRestRunAfterItInOrder()

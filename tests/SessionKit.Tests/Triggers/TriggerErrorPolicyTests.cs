@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Microsoft.Extensions.Logging.Testing;
+using SessionKit.Tests.TestSupport;
 namespace SessionKit.Tests.Triggers;
 
 /// <summary>
@@ -16,9 +18,9 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
 
     private SessionManager Manager => _host.Manager;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task OnConnectError_SkipsTheRest_ThrowsThatException_ClosesTheSession_RunsOnDisconnect_NotOnAuth()
@@ -295,11 +297,11 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         Manager.Count.Should().Be(0);
         var logs = _host.LogsWithEvent(TriggerFailedEventId);
         logs.Should().HaveCount(2);
-        logs.Select(l => l.EventId.Name).Should().OnlyContain(n => n == "TriggerFailed");
+        logs.Select(l => l.Id.Name).Should().OnlyContain(n => n == "TriggerFailed");
         logs.Select(l => l.Exception).Should().Equal(second, first);
-        logs.Select(l => l["TriggerName"]).Should().Equal("d4", "d2");
-        logs.Select(l => l["SessionId"]).Should().OnlyContain(id => Equals(id, session.Id));
-        logs.Select(l => l["TriggerList"]).Should().OnlyContain(list => Equals(list, "on_disconnect"));
+        logs.Select(l => l.GetStructuredStateValue("TriggerName")).Should().Equal("d4", "d2");
+        logs.Select(l => l.GetStructuredStateValue("SessionId")).Should().OnlyContain(id => id == session.Id.AsLogged());
+        logs.Select(l => l.GetStructuredStateValue("TriggerList")).Should().OnlyContain(list => Equals(list, "on_disconnect"));
         logs.Should().OnlyContain(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
@@ -324,8 +326,8 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         _host.Ran.Should().Equal("D4", "D2", "D1");
         var logs = _host.LogsWithEvent(TriggerFailedEventId);
         logs.Select(l => l.Exception?.Message).Should().Equal("from a method", "async");
-        logs[0]["TriggerName"].Should().Be(nameof(FailingDisconnectTrigger), "an unnamed trigger is logged under its method name");
-        logs[1]["SessionId"].Should().Be(session.Id);
+        logs[0].GetStructuredStateValue("TriggerName").Should().Be(nameof(FailingDisconnectTrigger), "an unnamed trigger is logged under its method name");
+        logs[1].GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
         session.State.Should().Be(SessionState.Destroyed);
     }
 
@@ -342,7 +344,7 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
 
         _host.Seen.GroupBy(s => s.Id).Should().HaveCount(2)
             .And.OnlyContain(g => g.Select(s => s.Trigger).SequenceEqual(new[] { "D2", "D1" }));
-        _host.LogsWithEvent(TriggerFailedEventId).Select(l => l["SessionId"]).Should().BeEquivalentTo(new object[] { a.Id, b.Id });
+        _host.LogsWithEvent(TriggerFailedEventId).Select(l => l.GetStructuredStateValue("SessionId")).Should().BeEquivalentTo(a.Id.AsLogged(), b.Id.AsLogged());
     }
 
     [Fact]
@@ -371,9 +373,9 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         _host.Ran.Should().Equal("X2", "X1", "X2", "X1", "X2", "X1", "X2", "X1");
         var logs = _host.LogsWithEvent(TriggerFailedEventId);
         logs.Should().HaveCount(4);
-        logs.Should().OnlyContain(l => ReferenceEquals(l.Exception, boom) && Equals(l["TriggerName"], "x2") && l.EventId.Name == "TriggerFailed");
-        logs.Should().OnlyContain(l => Equals(l["TriggerList"], "on_access_denied"));
-        logs.Select(l => l["SessionId"]).Should().Equal(session.Id, session.Id, 0UL, session.Id);
+        logs.Should().OnlyContain(l => ReferenceEquals(l.Exception, boom) && Equals(l.GetStructuredStateValue("TriggerName"), "x2") && l.Id.Name == "TriggerFailed");
+        logs.Should().OnlyContain(l => Equals(l.GetStructuredStateValue("TriggerList"), "on_access_denied"));
+        logs.Select(l => l.GetStructuredStateValue("SessionId")).Should().Equal(session.Id.AsLogged(), session.Id.AsLogged(), "0", session.Id.AsLogged());
         session.State.Should().Be(SessionState.Open);
     }
 
@@ -393,8 +395,8 @@ public sealed class TriggerErrorPolicyTests : IAsyncLifetime
         await auth.Should().ThrowAsync<AccessDeniedException>();
         var log = _host.LogsWithEvent(TriggerFailedEventId).Should().ContainSingle().Subject;
         log.Exception.Should().BeSameAs(boom);
-        log["TriggerList"].Should().Be("on_access_denied");
-        log["SessionId"].Should().Be(session.Id);
+        log.GetStructuredStateValue("TriggerList").Should().Be("on_access_denied");
+        log.GetStructuredStateValue("SessionId").Should().Be(session.Id.AsLogged());
     }
 
     private static ValueTask FailingDisconnectTrigger(SessionTriggerContext context) => throw new InvalidOperationException("from a method");

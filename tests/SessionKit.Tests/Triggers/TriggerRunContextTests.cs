@@ -13,9 +13,9 @@ public abstract class TriggerRunContextTestsBase(bool logging) : IAsyncLifetime
 
     private SessionManager Manager => _host.Manager;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task OnConnect_SeesTheNewSession_GuestUser_AdminEffectiveUser_Sync0()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
 namespace SessionKit.Tests.Triggers;
@@ -43,7 +44,7 @@ internal sealed class TriggerTestHost : IAsyncDisposable
 
     public FastUserDirectory Users { get; } = new();
 
-    public InMemoryLoggerProvider Logs { get; } = new();
+    public FakeLoggerProvider Logs { get; } = new();
 
     public SessionManager Manager { get; }
 
@@ -81,7 +82,7 @@ internal sealed class TriggerTestHost : IAsyncDisposable
 
     public ValueTask<Session> ConnectAsync() => Manager.ConnectAsync(SessionType.Binary, ClientPeer);
 
-    public IReadOnlyList<LogRecord> LogsWithEvent(int eventId) => Logs.Records.Where(r => r.EventId.Id == eventId).ToArray();
+    public IReadOnlyList<FakeLogRecord> LogsWithEvent(int eventId) => Logs.Collector.GetSnapshot().Where(r => r.Id.Id == eventId).ToArray();
 
     public async ValueTask DisposeAsync() => await Manager.DisposeAsync();
 }
