@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace SessionKit.Tests.Resources;
+using SessionKit.Tests.TestSupport;
+
+namespace SessionKit.Tests.Internal.Users;
 
 public sealed class UserIndexTests : ResourceTestBase
 {

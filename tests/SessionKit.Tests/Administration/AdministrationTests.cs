@@ -1,6 +1,8 @@
 using System.Net;
 
-namespace SessionKit.Tests.Resources;
+using SessionKit.Tests.TestSupport;
+
+namespace SessionKit.Tests.Administration;
 
 public sealed class AdministrationTests : ResourceTestBase
 {

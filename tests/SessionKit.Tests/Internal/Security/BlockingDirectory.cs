@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Security;
 
 /// <summary>
 /// A directory whose checks block their thread (as PBKDF2 does) until <see cref="Release"/>, and that records how

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using SessionKit.Internal;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Users;
 
 /// <summary>
 /// Issue 12, reserved ids at authentication: a directory that verifies a user with id 0 or 1 under another name is

@@ -1,4 +1,6 @@
-namespace SessionKit.Tests.Resources;
+using SessionKit.Tests.TestSupport;
+
+namespace SessionKit.Tests.PerUser;
 
 /// <summary>
 /// xmpp-sessions.md §3 cases 45 and 49 (Prosody's <c>util/events</c>) on a SessionKit trigger list. The other

@@ -1,6 +1,6 @@
-using SessionKit.Tests.Resources;
+using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Bounds;
 
 /// <summary>
 /// Issue 12, defect 10 and its class: every name the library generates obeys the rules a given name obeys, so a

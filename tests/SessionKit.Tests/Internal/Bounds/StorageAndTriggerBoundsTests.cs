@@ -1,6 +1,6 @@
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Bounds;
 
 /// <summary>
 /// Issue 12, bounds on what a client can grow: values per session storage and per user storage, triggers per list.

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace SessionKit.Tests.Resources;
+using SessionKit.Tests.TestSupport;
+
+namespace SessionKit.Tests.PerUser;
 
 /// <summary>xmpp-sessions.md §3 cases 5–17, 51 and 60, re-expressed for SessionKit (docs/seed-cases.md maps every case).</summary>
 public sealed class ResourceBindingTests : ResourceTestBase

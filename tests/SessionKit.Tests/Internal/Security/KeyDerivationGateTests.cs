@@ -1,4 +1,4 @@
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Security;
 
 /// <summary>
 /// Issue 12, key derivation: credential checks run off the caller's thread, at most

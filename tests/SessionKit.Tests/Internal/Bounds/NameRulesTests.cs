@@ -1,7 +1,6 @@
-using SessionKit.Tests.Resources;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Bounds;
 
 /// <summary>
 /// Issue 12, names: user names reject control characters, lone surrogates, '@' and '/' (the refused side is in the

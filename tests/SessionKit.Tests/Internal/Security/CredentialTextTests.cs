@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Security;
 
 /// <summary>
 /// Issue 12, defect 8 and its class: text a client sends that is not valid UTF-16 (a lone surrogate) never escapes as

@@ -1,6 +1,6 @@
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Resources;
+namespace SessionKit.Tests.PerUser;
 
 public sealed class RoutingTests : ResourceTestBase
 {

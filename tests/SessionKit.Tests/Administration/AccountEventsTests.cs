@@ -1,4 +1,6 @@
-namespace SessionKit.Tests.Resources;
+using SessionKit.Tests.TestSupport;
+
+namespace SessionKit.Tests.Administration;
 
 /// <summary>xmpp-sessions.md §3 cases 29, 30 and 57: account events close a user's sessions.</summary>
 public sealed class AccountEventsTests : ResourceTestBase

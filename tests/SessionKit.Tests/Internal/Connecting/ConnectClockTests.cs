@@ -4,7 +4,7 @@ using SessionKit.Internal;
 using SessionKit.Tests.TestSupport;
 using Xunit;
 
-namespace SessionKit.Tests.Internal;
+namespace SessionKit.Tests.Internal.Connecting;
 
 public sealed class ConnectClockTests
 {

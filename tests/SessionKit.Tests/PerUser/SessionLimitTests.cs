@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Resources;
+namespace SessionKit.Tests.PerUser;
 
 public sealed class SessionLimitTests
 {

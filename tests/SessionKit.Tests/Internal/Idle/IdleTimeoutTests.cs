@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using SessionKit.Internal;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests;
+namespace SessionKit.Tests.Internal.Idle;
 
 /// <summary>
 /// Tarantool case 82 (3.8 <c>session.users.&lt;name&gt;.idle_timeout</c>): an idle session is closed with

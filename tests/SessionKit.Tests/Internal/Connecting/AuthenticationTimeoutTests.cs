@@ -1,6 +1,6 @@
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Resources;
+namespace SessionKit.Tests.Internal.Connecting;
 
 /// <summary>xmpp-sessions.md §3 case 26: a session still unauthenticated after the timeout is closed with connection-timeout.</summary>
 public sealed class AuthenticationTimeoutTests

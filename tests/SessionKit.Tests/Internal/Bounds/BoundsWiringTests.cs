@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Bounds;
 
 /// <summary>
 /// Issue 12: the bounds set through <c>AddSessions(options => ...)</c> reach the manager the container builds, an

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Resources;
+namespace SessionKit.Tests.Internal.Closing;
 
 /// <summary>xmpp-sessions.md §3 cases 18, 19, 21, 22, 23, 27, 28, 31: close vs destroy vs tombstone.</summary>
 public sealed class CloseAndTombstoneTests : ResourceTestBase

@@ -3,12 +3,12 @@ using SessionKit.Tests.TestSupport;
 namespace SessionKit.Tests;
 
 /// <summary>SessionManagerOptions: defaults, validation at construction, the background user and the switch-user policy.</summary>
-public sealed class SessionOptionsTests
+public sealed class SessionManagerOptionsTests
 {
     private readonly FastUserDirectory _users = new();
     private readonly SessionUser _tester;
 
-    public SessionOptionsTests() => _tester = _users.Add("tester");
+    public SessionManagerOptionsTests() => _tester = _users.Add("tester");
 
     [Fact]
     public void Defaults_AreTheDocumentedValues()

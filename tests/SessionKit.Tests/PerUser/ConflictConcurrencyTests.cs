@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Resources;
+namespace SessionKit.Tests.PerUser;
 
 /// <summary>Many sessions of one user bind the same resource at once, under each policy (xmpp-sessions.md §3 case 60).</summary>
 public sealed class ConflictConcurrencyTests

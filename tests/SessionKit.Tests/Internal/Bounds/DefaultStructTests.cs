@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace SessionKit.Tests.Bounds;
+namespace SessionKit.Tests.Internal.Bounds;
 
 /// <summary>
 /// Issue 12, defect 11 and its class: every public struct of SessionKit is safe to use as <c>default</c>. The audit is

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests;
+namespace SessionKit.Tests.Internal.Idle;
 
 /// <summary>Case 82 at scale and under races: one sweep per manager, exact counts, requests racing the sweep, shutdown.</summary>
 public sealed class IdleTimeoutSweepTests

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Resources;
+namespace SessionKit.Tests.TestSupport;
 
 /// <summary>A manager with a fast directory (alice, bob, carol; password "secret") and helpers to connect authenticated sessions.</summary>
 public abstract class ResourceTestBase : IAsyncDisposable
