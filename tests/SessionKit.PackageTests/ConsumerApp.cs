@@ -11,9 +11,21 @@ internal sealed class ConsumerApp
 {
     private readonly PackageFixture _fixture;
 
-    public ConsumerApp(PackageFixture fixture, string name)
+    private readonly string _sdk;
+    private readonly string _noWarn;
+    private readonly IReadOnlyDictionary<string, string> _packages;
+
+    /// <param name="fixture">The packed package and its feed.</param>
+    /// <param name="name">The app's folder name under the fixture's root.</param>
+    /// <param name="sdk">The project SDK: a Web SDK project has ASP.NET Core's implicit usings, where name clashes show.</param>
+    /// <param name="packages">Further package references (id → version) beside SessionKit and Microsoft.Extensions.DependencyInjection.</param>
+    /// <param name="noWarn">Compiler warnings not to treat as errors (every other warning is one).</param>
+    public ConsumerApp(PackageFixture fixture, string name, string sdk = "Microsoft.NET.Sdk", IReadOnlyDictionary<string, string>? packages = null, string noWarn = "")
     {
+        _noWarn = noWarn;
         _fixture = fixture;
+        _sdk = sdk;
+        _packages = packages ?? new Dictionary<string, string>();
         Folder = Path.Combine(fixture.Root, name);
     }
 
@@ -22,12 +34,31 @@ internal sealed class ConsumerApp
     /// <summary>Gets the NuGet global packages folder of the consumers: private, so nothing comes from a stale cache.</summary>
     public string Packages => Path.Combine(_fixture.Root, "packages");
 
+    /// <summary>Writes the project with <paramref name="files"/> (name → text, no top-level program), restores it and builds it.</summary>
+    /// <returns>The exit code and output of <c>dotnet build</c>.</returns>
+    public async Task<(int ExitCode, string Output)> BuildAsync(IReadOnlyDictionary<string, string> files, Action<string> log)
+    {
+        Directory.CreateDirectory(Folder);
+        await WriteProjectAsync(program: null, outputType: "Library");
+        foreach (var (name, text) in files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(Folder, name), text);
+        }
+
+        var restore = await DotNetCli.RunAsync(Folder, "restore", "--ignore-failed-sources", "--disable-build-servers");
+        log(restore.Output);
+        restore.ExitCode.Should().Be(0, restore.Output);
+        var build = await DotNetCli.RunAsync(Folder, "build", "-c", "Release", "--no-restore", "--disable-build-servers", "-p:UseSharedCompilation=false");
+        log(build.Output);
+        return build;
+    }
+
     /// <summary>Writes the project with <paramref name="program"/> as its Program.cs, restores it and runs it.</summary>
     /// <returns>The exit code and output of <c>dotnet run</c>.</returns>
     public async Task<(int ExitCode, string Output)> RunAsync(string program, Action<string> log)
     {
         Directory.CreateDirectory(Folder);
-        await WriteProjectAsync(program);
+        await WriteProjectAsync(program, outputType: "Exe");
 
         // Restore first, tolerating an unreachable registry when the machine's package cache has what is needed.
         var restore = await DotNetCli.RunAsync(Folder, "restore", "--ignore-failed-sources", "--disable-build-servers");
@@ -45,29 +76,36 @@ internal sealed class ConsumerApp
         return assets.RootElement.GetProperty("libraries").GetProperty($"SessionKit/{_fixture.Version}").GetProperty("type").GetString();
     }
 
-    private async Task WriteProjectAsync(string program)
+    private async Task WriteProjectAsync(string? program, string outputType)
     {
+        // The Web SDK's shared framework has dependency injection already (a package reference there is NU1510).
+        var di = _sdk == "Microsoft.NET.Sdk" ? "\n    <PackageReference Include=\"Microsoft.Extensions.DependencyInjection\" Version=\"10.0.14\" />" : string.Empty;
+        var references = string.Concat(_packages.Select(p => $"\n    <PackageReference Include=\"{p.Key}\" Version=\"{p.Value}\" />"));
         // Empty Directory.* files stop MSBuild from picking up anything above the temp folder.
         await File.WriteAllTextAsync(Path.Combine(Folder, "Directory.Build.props"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(Folder, "Directory.Build.targets"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(Folder, "Directory.Packages.props"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(Folder, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{_sdk}">
               <PropertyGroup>
-                <OutputType>Exe</OutputType>
+                <OutputType>{outputType}</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <NoWarn>$(NoWarn);{_noWarn}</NoWarn>
                 <NuGetAudit>false</NuGetAudit>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="SessionKit" Version="{_fixture.Version}" />
-                <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="10.0.14" />
+                <!-- further references -->{di}{references}
               </ItemGroup>
             </Project>
             """);
-        await File.WriteAllTextAsync(Path.Combine(Folder, "Program.cs"), program);
+        if (program is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(Folder, "Program.cs"), program);
+        }
 
         var sources = await MachineSourcesAsync();
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
