@@ -165,23 +165,10 @@ public sealed class ChatCommands
         return text.ToString().TrimEnd(';');
     }
 
-    private async Task<int> BroadcastAsync(string message)
-    {
-        var sends = _sessions.GetSessions().Select(async s =>
-        {
-            try
-            {
-                return await s.SendAsync(message);
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                // That client is going away; its own read loop disconnects it.
-                return false;
-            }
-        });
-        var results = await Task.WhenAll(sends);
-        return results.Count(sent => sent);
-    }
+    // SessionKit fans out concurrently and bounds each send by SessionManagerOptions.SendTimeout: a client that stopped
+    // reading is not counted, is closed as a slow consumer, and never holds up the others or the speaker.
+    private async Task<int> BroadcastAsync(string message) =>
+        await _sessions.Users.SendToSessionsAsync(_sessions.GetSessions(), message);
 
     private static (string Head, string Tail) Split(string text)
     {

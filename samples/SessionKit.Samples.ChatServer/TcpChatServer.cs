@@ -140,6 +140,7 @@ public sealed class TcpChatServer : IHostedService, IDisposable
             return;
         }
 
+        Exception? failure = null;
         try
         {
             await connection.WriteLineAsync($"welcome to the SessionKit chat server, session {session.Id}. {ChatCommands.Help}");
@@ -186,14 +187,17 @@ public sealed class TcpChatServer : IHostedService, IDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or SessionClosedException)
         {
-            // The client vanished (reset, timeout) or the server is stopping: fall through to the disconnect.
+            // The client vanished (reset, timeout) or the server is stopping: fall through to the disconnect, which
+            // hands a transport failure to on_disconnect (context.TransportException).
+            failure = ex is IOException or SocketException ? ex : null;
         }
         finally
         {
-            // Idempotent: a session closed already (quit after shutdown, CloseAsync) is left as it is.
+            // Idempotent: a session closed already (quit after shutdown, CloseAsync) is left as it is. on_disconnect
+            // sees the server's own reason when it closed the session (kick, shutdown, slow consumer).
             try
             {
-                await _sessions.DisconnectAsync(session);
+                await _sessions.DisconnectAsync(session, reason: null, transportException: failure);
             }
             catch (ObjectDisposedException)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -136,6 +137,9 @@ public sealed partial class SessionManager
     /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
     /// <exception cref="UserNotFoundException">No user has that name.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    // An async lambda converts to Func<ValueTask> and Func<Task> alike (CS0121 without this): the priority keeps it
+    // here, where it bound before the Task overloads existed. A Task-returning method group or expression binds there.
+    [OverloadResolutionPriority(1)]
     public async ValueTask SuAsync(string user, Func<ValueTask> func)
     {
         ArgumentNullException.ThrowIfNull(func);
@@ -155,7 +159,47 @@ public sealed partial class SessionManager
     /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
     /// <exception cref="UserNotFoundException">No user has that name.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    // An async lambda converts to Func<ValueTask> and Func<Task> alike (CS0121 without this): the priority keeps it
+    // here, where it bound before the Task overloads existed. A Task-returning method group or expression binds there.
+    [OverloadResolutionPriority(1)]
     public async ValueTask<T> SuAsync<T>(string user, Func<ValueTask<T>> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
+        {
+            return await func().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <see cref="Task"/>-returning work as <paramref name="user"/>; see <see cref="SuAsync(string, Func{ValueTask})"/>.</summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work, such as a method group or a lambda returning a <see cref="Task"/>; an <see langword="async"/> lambda binds to the <see cref="ValueTask"/> overload, which is preferred when both fit.</param>
+    /// <returns>A task that completes with the work.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async Task SuAsync(string user, Func<Task> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using (Su(user))
+        {
+            await func().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <see cref="Task{TResult}"/>-returning work as <paramref name="user"/> and returns its result; see <see cref="SuAsync(string, Func{ValueTask})"/>.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="user">The user name.</param>
+    /// <param name="func">The work, such as a method group or a lambda returning a <see cref="Task{TResult}"/>; an <see langword="async"/> lambda binds to the <see cref="ValueTask"/> overload, which is preferred when both fit.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null, empty, whitespace, longer than 256 characters or has control characters (<see cref="ArgumentNullException"/> for null).</exception>
+    /// <exception cref="AccessDeniedException">The caller may not switch users, or the target may not connect.</exception>
+    /// <exception cref="UserNotFoundException">No user has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async Task<T> SuAsync<T>(string user, Func<Task<T>> func)
     {
         ArgumentNullException.ThrowIfNull(func);
         using (Su(user))

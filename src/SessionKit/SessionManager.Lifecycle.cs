@@ -19,17 +19,17 @@ public sealed partial class SessionManager
     /// <exception cref="SessionClosedException">The session was closed (a kick, a close, an eviction) while its <c>on_connect</c> triggers ran; its <c>on_disconnect</c> triggers run after <c>on_connect</c> finished, exactly once.</exception>
     /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran.</exception>
     public ValueTask<Session> ConnectAsync(SessionType type, EndPoint? peer = null, CancellationToken cancellationToken = default) =>
-        _connector.ConnectAsync(type, PeerFormatter.Format(peer, _limits.MaxPeerLength, nameof(peer), "The peer"), null, null, null, cancellationToken);
+        _connector.ConnectAsync(type, PeerFormatter.Format(peer, _limits.MaxPeerLength, nameof(peer), "The peer"), null, null, null, null, cancellationToken);
 
     /// <summary>Creates and registers a session from <paramref name="options"/>; see <see cref="ConnectAsync(SessionType, EndPoint?, CancellationToken)"/>.</summary>
     /// <param name="options">The type, peer, pre-authenticated user and host.</param>
     /// <param name="cancellationToken">Cancels before registration; triggers receive it, linked to shutdown.</param>
     /// <returns>The new session.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> or <see cref="ConnectOptions.Host"/> is not a valid name (or is longer than its bound in <see cref="SessionManagerOptions"/>), or the text of <see cref="ConnectOptions.Peer"/> is longer than <see cref="SessionManagerOptions.MaxPeerLength"/> or has control characters or lone surrogates.</exception>
+    /// <exception cref="ArgumentException"><see cref="ConnectOptions.User"/> and <see cref="ConnectOptions.AuthenticatedUser"/> are both set; <see cref="ConnectOptions.User"/>, the name of <see cref="ConnectOptions.AuthenticatedUser"/> or <see cref="ConnectOptions.Host"/> is not a valid name (or is longer than its bound in <see cref="SessionManagerOptions"/>), or the text of <see cref="ConnectOptions.Peer"/> is longer than <see cref="SessionManagerOptions.MaxPeerLength"/> or has control characters or lone surrogates.</exception>
     /// <exception cref="UserNotFoundException"><see cref="ConnectOptions.User"/> names no user.</exception>
-    /// <exception cref="AccessDeniedException"><see cref="ConnectOptions.User"/> may not connect (<c>on_access_denied</c> ran).</exception>
-    /// <exception cref="SessionLimitExceededException"><see cref="ConnectOptions.User"/> already holds <see cref="SessionManagerOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; no session was registered, so no trigger ran (no <c>on_connect</c>, no <c>on_disconnect</c>).</exception>
+    /// <exception cref="AccessDeniedException"><see cref="ConnectOptions.User"/> may not connect (<c>on_access_denied</c> ran), or <see cref="ConnectOptions.AuthenticatedUser"/> holds a reserved id (0, 1) or name (<c>guest</c>, <c>admin</c>) without the other (nothing ran).</exception>
+    /// <exception cref="SessionLimitExceededException"><see cref="ConnectOptions.User"/> (or <see cref="ConnectOptions.AuthenticatedUser"/>) already holds <see cref="SessionManagerOptions.MaxSessionsPerUser"/> sessions under <see cref="SessionLimitPolicy.RejectNew"/>; no session was registered, so no trigger ran (no <c>on_connect</c>, no <c>on_disconnect</c>).</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed or is shutting down.</exception>
     /// <exception cref="SessionClosedException">The session was closed while it connected (its <c>on_user_online</c> or <c>on_connect</c> triggers ran); <c>on_disconnect</c> ran after them, exactly once, and nothing was evicted for it.</exception>
     /// <exception cref="Exception">An <c>on_connect</c> trigger failed: its exception, after the session was closed and its <c>on_disconnect</c> triggers ran; nothing was evicted for it.</exception>
@@ -46,12 +46,17 @@ public sealed partial class SessionManager
             ValidateOption(_limits, options.User, "ConnectOptions.User", user: true);
         }
 
+        if (options.AuthenticatedUser is { } authenticated)
+        {
+            ValidateAuthenticatedUser(options, authenticated);
+        }
+
         if (options.Host is not null)
         {
             ValidateOption(_limits, options.Host, "ConnectOptions.Host", user: false);
         }
 
-        return _connector.ConnectAsync(options.Type, PeerFormatter.Format(options.Peer, _limits.MaxPeerLength, nameof(options), "ConnectOptions.Peer"), options.User, options.Host, options.Connection, cancellationToken);
+        return _connector.ConnectAsync(options.Type, PeerFormatter.Format(options.Peer, _limits.MaxPeerLength, nameof(options), "ConnectOptions.Peer"), options.User, options.Host, options.Connection, options.AuthenticatedUser, cancellationToken);
 
         static void ValidateOption(SessionLimits limits, string value, string option, bool user)
         {
@@ -73,6 +78,32 @@ public sealed partial class SessionManager
         }
     }
 
+    /// <summary>Checks <see cref="ConnectOptions.AuthenticatedUser"/>: exclusive with <see cref="ConnectOptions.User"/>, within the name rules, no reserved id or name under another.</summary>
+    private void ValidateAuthenticatedUser(ConnectOptions options, SessionUser user)
+    {
+        if (options.User is not null)
+        {
+            throw new ArgumentException("ConnectOptions.User and ConnectOptions.AuthenticatedUser are exclusive; set one.", nameof(options));
+        }
+
+        try
+        {
+            _limits.User(user.Name, nameof(options));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"ConnectOptions.AuthenticatedUser is invalid: {ex.Message}", nameof(options), ex);
+        }
+
+        // A reserved name under another id would be taken for guest or admin wherever names are compared.
+        if (ReservedUsers.IsImpostor(user)
+            || (user.Id != SessionUser.Guest.Id && string.Equals(user.Name, SessionUser.Guest.Name, StringComparison.Ordinal))
+            || (user.Id != SessionUser.Admin.Id && string.Equals(user.Name, SessionUser.Admin.Name, StringComparison.Ordinal)))
+        {
+            throw ReservedUsers.Refusal(user, "Session");
+        }
+    }
+
     /// <summary>
     /// Closes a session (Tarantool's disconnect): it is marked closed at once (its <see cref="Session.Closed"/> token
     /// fires, new requests are refused, in-flight requests read sync 0), then every <c>on_disconnect</c> trigger runs.
@@ -89,11 +120,50 @@ public sealed partial class SessionManager
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="session"/> belongs to another manager.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
-    public ValueTask DisconnectAsync(Session session, CancellationToken cancellationToken = default)
+    /// <remarks><c>on_disconnect</c> sees <see cref="SessionCloseReason.ClientDisconnected"/> as its <see cref="SessionTriggerContext.Reason"/>, unless a server-side close told the client its own reason first.</remarks>
+    public ValueTask DisconnectAsync(Session session, CancellationToken cancellationToken)
     {
         SessionGuards.Validate(session, this);
         _lifetime.ThrowIfDisposed();
         return session.TryMarkClosed() ? _disconnector.DisconnectAsync(session, cancellationToken) : default;
+    }
+
+    /// <summary>
+    /// Closes a session as <see cref="DisconnectAsync(Session, CancellationToken)"/> does, telling its <c>on_disconnect</c>
+    /// triggers why (<see cref="SessionTriggerContext.Reason"/>) and what failed in the transport
+    /// (<see cref="SessionTriggerContext.TransportException"/>), as SignalR's <c>OnDisconnectedAsync(Exception?)</c> does.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="reason">
+    /// Why the connection ended, as the host saw it; <see langword="null"/> for <see cref="SessionCloseReason.ClientDisconnected"/>.
+    /// A server-side close that already told the client its reason (a kick, a replacement, shutdown) keeps its own.
+    /// </param>
+    /// <param name="transportException">The transport's failure that ended the connection, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Passed to the triggers, linked to shutdown.</param>
+    /// <returns>A task that completes when this call's close is done; see <see cref="DisconnectAsync(Session, CancellationToken)"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="session"/> belongs to another manager.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    /// <remarks>A call on a session already closed changes nothing: its <c>on_disconnect</c> saw the first close's reason.</remarks>
+    public ValueTask DisconnectAsync(Session session, SessionCloseReason? reason = null, Exception? transportException = null, CancellationToken cancellationToken = default)
+    {
+        SessionGuards.Validate(session, this);
+        _lifetime.ThrowIfDisposed();
+        if (!session.TryMarkClosed())
+        {
+            return default;
+        }
+
+        // Stored only when given, so the plain hang-up above allocates nothing; a server-side close's reason, set
+        // when it told the client, wins.
+        if (reason is not null || transportException is not null)
+        {
+            var extras = session.Extras;
+            extras.CloseReason ??= reason;
+            extras.TransportException ??= transportException;
+        }
+
+        return _disconnector.DisconnectAsync(session, cancellationToken);
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _shutdown = new ShutdownCoordinator(_lifetime, _registry, _closer, _disconnector, _ambient, idle, watcher, _metrics, _time, options.ShutdownTimeout, logger);
 
         var binder = new ResourceBinder(membership, runs, lists, _closer, options.ResourceConflictPolicy, _limits.MaxResourceLength, logger);
-        Users = new UserSessions(this, membership, binder, new MessageRouter(logger), lists, _limits, _lifetime);
+        Users = new UserSessions(this, membership, binder, new MessageRouter(_closer, _time, options.SendTimeout, options.SlowConsumerPolicy, logger), lists, _limits, _lifetime);
         Admin = new SessionAdministration(this, _registry, _closer, membership, lists.SessionClosing, _limits, _lifetime);
         OnConnect = lists.Connect;
         OnAuth = lists.Auth;

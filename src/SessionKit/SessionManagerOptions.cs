@@ -136,6 +136,24 @@ public sealed class SessionManagerOptions
     /// <value>1 second. Must be positive and at most <see cref="int.MaxValue"/> milliseconds.</value>
     public TimeSpan IdleSweepInterval { get; set; } = DefaultIdleSweepInterval;
 
+    /// <summary>The default <see cref="SendTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultSendTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long the routing helpers of <see cref="UserSessions"/> (<see cref="UserSessions.SendToAllAsync"/>,
+    /// <see cref="UserSessions.SendToAvailableAsync"/>, <see cref="UserSessions.SendToInterestedAsync"/>,
+    /// <see cref="UserSessions.SendToSessionsAsync"/>) wait for one session's send, measured with the manager's
+    /// <see cref="TimeProvider"/>. The sends of one call run concurrently, so one call waits at most about this long.
+    /// A send that takes longer counts as not delivered and is handled by <see cref="SlowConsumerPolicy"/>.
+    /// <see cref="Session.SendAsync"/> itself is not bounded.
+    /// </summary>
+    /// <value>5 seconds. Must be positive and at most <see cref="int.MaxValue"/> milliseconds, or <see cref="Timeout.InfiniteTimeSpan"/>.</value>
+    public TimeSpan SendTimeout { get; set; } = DefaultSendTimeout;
+
+    /// <summary>Gets or sets what happens to a session whose routed send took longer than <see cref="SendTimeout"/>.</summary>
+    /// <value><see cref="SlowConsumerPolicy.Close"/>: the session is closed with <see cref="SessionCloseReason.SlowConsumer"/>.</value>
+    public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Close;
+
     /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()
@@ -159,6 +177,18 @@ public sealed class SessionManagerOptions
             throw new ArgumentException(
                 $"SessionManagerOptions.CloseTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {CloseTimeout}.",
                 "options");
+        }
+
+        if (SendTimeout != Timeout.InfiniteTimeSpan && (SendTimeout <= TimeSpan.Zero || SendTimeout.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentException(
+                $"SessionManagerOptions.SendTimeout must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {SendTimeout}.",
+                "options");
+        }
+
+        if (!Enum.IsDefined(SlowConsumerPolicy))
+        {
+            throw new ArgumentException($"SessionManagerOptions.SlowConsumerPolicy must be one of {string.Join(", ", Enum.GetNames<SlowConsumerPolicy>())}; it is {(int)SlowConsumerPolicy}.", "options");
         }
 
         if (AuthenticationTimeout is { } auth && (auth <= TimeSpan.Zero || auth.TotalMilliseconds > int.MaxValue))

@@ -160,7 +160,7 @@ public sealed class UserSessions
     /// <param name="message">The message.</param>
     /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
     /// <param name="cancellationToken">Cancels the sends.</param>
-    /// <returns>How many sessions it was sent to; 0 for an offline user or one without available sessions.</returns>
+    /// <returns>How many sessions took the message within <see cref="SessionManagerOptions.SendTimeout"/>; 0 for an offline user or one without available sessions.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="user"/> or <paramref name="host"/> is not a valid name.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
@@ -172,24 +172,55 @@ public sealed class UserSessions
     /// <param name="message">The message.</param>
     /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
     /// <param name="cancellationToken">Cancels the sends.</param>
-    /// <returns>How many sessions it was sent to.</returns>
+    /// <returns>How many sessions took the message within <see cref="SessionManagerOptions.SendTimeout"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="user"/> or <paramref name="host"/> is not a valid name.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public ValueTask<int> SendToInterestedAsync(string user, object message, string? host = null, CancellationToken cancellationToken = default) =>
         _router.SendToInterestedAsync(Targets(user, message, host), message, cancellationToken);
 
-    /// <summary>Sends to every open session of the user.</summary>
+    /// <summary>
+    /// Sends to every open session of the user. The sends start together and run concurrently; each is bounded by
+    /// <see cref="SessionManagerOptions.SendTimeout"/>, and a session that does not take the message in time counts as
+    /// not delivered and is handled by <see cref="SessionManagerOptions.SlowConsumerPolicy"/> (closed by default). The
+    /// other routing helpers send the same way. A failing send is logged and counts as not delivered.
+    /// </summary>
     /// <param name="user">The user name.</param>
     /// <param name="message">The message.</param>
     /// <param name="host">The host; <see langword="null"/> for sessions without a host.</param>
     /// <param name="cancellationToken">Cancels the sends.</param>
-    /// <returns>How many sessions it was sent to.</returns>
+    /// <returns>How many sessions took the message within <see cref="SessionManagerOptions.SendTimeout"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="user"/> or <paramref name="host"/> is not a valid name.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
     public ValueTask<int> SendToAllAsync(string user, object message, string? host = null, CancellationToken cancellationToken = default) =>
         _router.SendToAllAsync(Targets(user, message, host), message, cancellationToken);
+
+    /// <summary>
+    /// Sends to each of the given open sessions of this manager, whoever their users: a broadcast to a room or to
+    /// everyone connected. The sends run as for <see cref="SendToAllAsync"/>: concurrently, each bounded by
+    /// <see cref="SessionManagerOptions.SendTimeout"/>, a slow session handled by <see cref="SessionManagerOptions.SlowConsumerPolicy"/>.
+    /// </summary>
+    /// <param name="sessions">The sessions; closed ones are skipped.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Cancels the sends and the wait for them.</param>
+    /// <returns>How many sessions took the message within the send timeout.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sessions"/>, one of them, or <paramref name="message"/> is null.</exception>
+    /// <exception cref="ArgumentException">A session belongs to another manager.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public ValueTask<int> SendToSessionsAsync(IEnumerable<Session> sessions, object message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(message);
+        var targets = sessions.ToArray();
+        foreach (var session in targets)
+        {
+            SessionGuards.Validate(session, _owner);
+        }
+
+        _lifetime.ThrowIfDisposed();
+        return _router.SendToAllAsync(targets, message, cancellationToken);
+    }
 
     /// <summary>Validates a user name and an optional host, then the manager's state.</summary>
     private void ValidateUser(string user, string? host)

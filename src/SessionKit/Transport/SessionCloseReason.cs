@@ -50,6 +50,16 @@ public sealed record SessionCloseReason
     /// <summary>Gets the reason given by an administrator's kick (<c>policy-violation</c>, "Kicked by an administrator").</summary>
     public static SessionCloseReason Kicked { get; } = new("policy-violation", "Kicked by an administrator");
 
+    /// <summary>
+    /// Gets the reason <c>on_disconnect</c> sees when nobody gave one: the host called
+    /// <see cref="SessionManager.DisconnectAsync(Session, CancellationToken)"/> without a reason, usually because the
+    /// client hung up (<c>client-disconnected</c>, "The client disconnected"). Never sent to a client.
+    /// </summary>
+    public static SessionCloseReason ClientDisconnected { get; } = new("client-disconnected", "The client disconnected");
+
+    /// <summary>Gets the reason given to a session that did not take a routed message within <see cref="SessionManagerOptions.SendTimeout"/> under <see cref="SlowConsumerPolicy.Close"/> (<c>policy-violation</c>, "Too slow to receive messages").</summary>
+    public static SessionCloseReason SlowConsumer { get; } = new("policy-violation", "Too slow to receive messages");
+
     /// <summary>Gets the machine-readable condition.</summary>
     public string Condition { get; }
 

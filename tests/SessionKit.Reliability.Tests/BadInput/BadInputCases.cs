@@ -143,7 +143,7 @@ public static class BadInputCases
         yield return new("ConnectAsync(options) on a disposed manager", connectOptions, A(fx => fx.Disposed.ConnectAsync(new ConnectOptions())), typeof(ObjectDisposedException), null);
 
         // ---- SessionManager: disconnect, enter, authenticate ----------------------------------------------------------
-        var disconnect = "M:" + Mgr + "DisconnectAsync(";
+        var disconnect = "M:" + Mgr + "DisconnectAsync(SessionKit.Session,SessionKit.SessionCloseReason";
         yield return new("DisconnectAsync(session: null)", disconnect, V(fx => fx.M.DisconnectAsync(null!)), typeof(ArgumentNullException), "session");
         yield return new("DisconnectAsync(session: foreign)", disconnect, V(fx => fx.M.DisconnectAsync(fx.Foreign)), typeof(ArgumentException), "session");
         yield return new("DisconnectAsync(session: destroyed) is a no-op", disconnect, V(fx => fx.M.DisconnectAsync(fx.Dead)), null, null);
@@ -195,8 +195,8 @@ public static class BadInputCases
         var su = "M:" + Mgr + "Su(System.String)";
         var suAction = "M:" + Mgr + "Su(System.String,System.Action)";
         var suFunc = "M:" + Mgr + "Su``1(";
-        var suAsync = "M:" + Mgr + "SuAsync(";
-        var suAsyncT = "M:" + Mgr + "SuAsync``1(";
+        var suAsync = "M:" + Mgr + "SuAsync(System.String,System.Func{System.Threading.Tasks.ValueTask}";
+        var suAsyncT = "M:" + Mgr + "SuAsync``1(System.String,System.Func{System.Threading.Tasks.ValueTask{``0}}";
         foreach (var c in Names("Su", su, "user", (fx, v) => Task.FromResult<object?>(fx.M.Su(v!)), user: true))
         {
             yield return c;

@@ -59,9 +59,9 @@ public sealed class BadInputTests(ITestOutputHelper output)
         string[] required =
         [
             "M:SessionKit.SessionManager.#ctor(", "M:SessionKit.SessionManager.ConnectAsync(SessionKit.SessionType", "M:SessionKit.SessionManager.ConnectAsync(SessionKit.ConnectOptions",
-            "M:SessionKit.SessionManager.DisconnectAsync(", "M:SessionKit.SessionManager.Enter(", "M:SessionKit.SessionManager.AuthenticateAsync(",
+            "M:SessionKit.SessionManager.DisconnectAsync(SessionKit.Session,SessionKit.SessionCloseReason", "M:SessionKit.SessionManager.Enter(", "M:SessionKit.SessionManager.AuthenticateAsync(",
             "M:SessionKit.SessionManager.ChangeUser(", "M:SessionKit.SessionManager.Su(System.String)", "M:SessionKit.SessionManager.Su(System.String,System.Action)",
-            "M:SessionKit.SessionManager.Su``1(", "M:SessionKit.SessionManager.SuAsync(", "M:SessionKit.SessionManager.SuAsync``1(",
+            "M:SessionKit.SessionManager.Su``1(", "M:SessionKit.SessionManager.SuAsync(System.String,System.Func{System.Threading.Tasks.ValueTask}", "M:SessionKit.SessionManager.SuAsync``1(System.String,System.Func{System.Threading.Tasks.ValueTask{``0}}",
             "M:SessionKit.SessionManager.Exists(System.UInt64)", "M:SessionKit.SessionManager.TryGetSession(", "M:SessionKit.SessionManager.GetSession(",
             "M:SessionKit.SessionManager.GetSessions", "M:SessionKit.SessionManager.Peer(System.UInt64)", "P:SessionKit.SessionManager.Count", "P:SessionKit.SessionManager.Storage",
             "M:SessionKit.UserSessions.SessionsOf(", "M:SessionKit.UserSessions.IsOnline(", "M:SessionKit.UserSessions.StorageOf(",

@@ -118,6 +118,8 @@ internal sealed class ShutdownCoordinator(
         {
             if (pair.Value.TryMarkClosed())
             {
+                // Its polite part may not have reached the point where it records the reason.
+                pair.Value.Extras.CloseReason ??= SessionCloseReason.SystemShutdown;
                 // Its trigger errors go to the log, so the detached run cannot fault.
                 Detached.Run(disconnector.DisconnectAsync(pair.Value, CancellationToken.None));
             }

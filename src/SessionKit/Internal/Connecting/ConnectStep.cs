@@ -76,6 +76,7 @@ internal sealed class ConnectStep(TriggerDispatcher dispatcher, TriggerList<Sess
             // Shutdown began while the triggers ran and may have missed this session: close it here.
             if (session.TryMarkClosed())
             {
+                session.Extras.CloseReason ??= SessionCloseReason.SystemShutdown;
                 await disconnector.DisconnectAsync(session, CancellationToken.None).ConfigureAwait(false);
             }
 

@@ -15,7 +15,7 @@ internal sealed class SessionConnector(
     AmbientSlot ambient)
 {
     /// <summary>Connects with arguments the caller validated (peer formatted, names within their bounds).</summary>
-    public ValueTask<Session> ConnectAsync(SessionType type, string? peer, string? userName, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
+    public ValueTask<Session> ConnectAsync(SessionType type, string? peer, string? userName, string? host, ISessionConnection? connection, SessionUser? authenticated, CancellationToken cancellationToken)
     {
         lifetime.ThrowIfShuttingDown();
         if (userName is not null)
@@ -25,7 +25,13 @@ internal sealed class SessionConnector(
                 throw new UserNotFoundException(userName);
             }
 
-            return ConnectAsUserAsync(type, peer, user, host, connection, cancellationToken);
+            return ConnectAsUserAsync(type, peer, user, host, connection, fromDirectory: true, cancellationToken);
+        }
+
+        // The host authenticated the user itself: the directory is not asked (it may not know the user at all).
+        if (authenticated is not null && authenticated.Id != SessionUser.Guest.Id)
+        {
+            return ConnectAsUserAsync(type, peer, authenticated, host, connection, fromDirectory: false, cancellationToken);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -50,9 +56,9 @@ internal sealed class SessionConnector(
     }
 
     /// <summary>Tarantool 3's <c>box.session.new{user=}</c>: the session starts as <paramref name="user"/> without <c>on_auth</c>.</summary>
-    private async ValueTask<Session> ConnectAsUserAsync(SessionType type, string? peer, SessionUser user, string? host, ISessionConnection? connection, CancellationToken cancellationToken)
+    private async ValueTask<Session> ConnectAsUserAsync(SessionType type, string? peer, SessionUser user, string? host, ISessionConnection? connection, bool fromDirectory, CancellationToken cancellationToken)
     {
-        if (!directory.MayConnect(user))
+        if (fromDirectory && !directory.MayConnect(user))
         {
             await dispatcher.FireAccessDeniedAsync(ambient.Session, "Session", "universe", string.Empty, user.Name, cancellationToken).ConfigureAwait(false);
             throw SessionGuards.SessionAccessDenied(user);
@@ -71,7 +77,11 @@ internal sealed class SessionConnector(
 
         // Removed or disabled between the look-up and the registration: EnsureStands starts the close, which this
         // connect step then reports as any close during a connect (SessionClosedException, on_disconnect last).
-        _ = accountWatcher?.EnsureStands(session, user);
+        // A user the host authenticated is not the directory's to remove.
+        if (fromDirectory)
+        {
+            _ = accountWatcher?.EnsureStands(session, user);
+        }
 
         // The connect step covers on_user_online and on_connect: a close meanwhile hands its on_disconnect to the
         // step's end. Evictions wait until on_connect accepted the newcomer, so a refused one evicts nothing.

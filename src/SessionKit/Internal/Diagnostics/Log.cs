@@ -34,6 +34,7 @@ internal static partial class Log
     public const int IdleTimeoutInvalidId = 41;
     public const int IdleTimeoutFailedId = 42;
     public const int IdleSweepFailedId = 43;
+    public const int SendTimedOutId = 50;
 
     [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
     public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
@@ -106,4 +107,7 @@ internal static partial class Log
 
     [LoggerMessage(IdleSweepFailedId, LogLevel.Error, "The idle sweep failed; the next sweep tries again.", EventName = "IdleSweepFailed")]
     public static partial void IdleSweepFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(SendTimedOutId, LogLevel.Warning, "Sending to session {SessionId} did not complete within {SendTimeout}; the message was not delivered (slow consumer policy {SlowConsumerPolicy}).", EventName = "SendTimedOut")]
+    public static partial void SendTimedOut(this ILogger logger, ulong sessionId, TimeSpan sendTimeout, SlowConsumerPolicy slowConsumerPolicy);
 }

@@ -11,8 +11,11 @@ internal sealed class SessionExtras
     /// <summary>Gets or sets the logging scope state for this session, built once when logging is enabled.</summary>
     public SessionLogScope? LogScope { get; set; }
 
-    /// <summary>Gets or sets why the server closed the session, or <see langword="null"/> when the client hung up.</summary>
+    /// <summary>Gets or sets why the server closed the session, or the reason the host gave to <c>DisconnectAsync</c>; <see langword="null"/> when nobody gave one.</summary>
     public SessionCloseReason? CloseReason { get; set; }
+
+    /// <summary>Gets or sets the transport's failure the host passed to <c>DisconnectAsync</c>, or <see langword="null"/>.</summary>
+    public Exception? TransportException { get; set; }
 
     /// <summary>Gets or sets the timer that closes the session if it stays unauthenticated too long.</summary>
     public ITimer? AuthenticationTimer { get; set; }
