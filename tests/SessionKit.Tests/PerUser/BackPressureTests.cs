@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.TestSupport;
 
@@ -11,7 +12,7 @@ public sealed class BackPressureTests : IAsyncDisposable
 
     private readonly FastUserDirectory _users = new();
     private readonly FakeTimeProvider _time = new();
-    private readonly InMemoryLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = new();
     private SessionManager? _manager;
 
     public BackPressureTests()
@@ -63,8 +64,8 @@ public sealed class BackPressureTests : IAsyncDisposable
         context.Reason.Should().BeSameAs(SessionCloseReason.SlowConsumer);
         stuck.Closes.Should().Equal(SessionCloseReason.SlowConsumer);
         stuck.Sent.Should().BeEmpty();
-        _logs.Records.Should().ContainSingle(r => r.EventId.Id == 50 && r.EventId.Name == "SendTimedOut")
-            .Which["SessionId"].Should().Be(stuckSession.Id);
+        _logs.Collector.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 50 && r.Id.Name == "SendTimedOut")
+            .Which.GetStructuredStateValue("SessionId").Should().Be(stuckSession.Id.AsLogged());
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed class BackPressureTests : IAsyncDisposable
         (await send.WaitAsync(Watchdog)).Should().Be(1);
         stuckSession.State.Should().Be(SessionState.Open);
         stuck.Closes.Should().BeEmpty();
-        _logs.Records.Should().ContainSingle(r => r.EventId.Id == 50);
+        _logs.Collector.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 50);
     }
 
     [Fact]

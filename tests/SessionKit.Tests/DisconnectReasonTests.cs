@@ -2,7 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using SessionKit.Tests.PerUser;
 using SessionKit.Tests.TestSupport;
 
-namespace SessionKit.Tests.Lifecycle;
+using SessionKit.Tests.Internal.Idle;
+
+namespace SessionKit.Tests;
 
 /// <summary>Issue 14 point 3: <c>on_disconnect</c> tells a hang-up from a kick, a replacement, an idle timeout and shutdown.</summary>
 public sealed class DisconnectReasonTests : IAsyncDisposable
