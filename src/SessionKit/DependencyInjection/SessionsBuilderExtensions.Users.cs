@@ -70,7 +70,7 @@ public static partial class SessionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(policy);
-        builder.Services.AddSingleton(new SessionOptionsSetup(options => options.SwitchUserPolicy = policy));
+        builder.Services.Configure<SessionManagerOptions>(options => options.SwitchUserPolicy = policy);
         return builder;
     }
 }

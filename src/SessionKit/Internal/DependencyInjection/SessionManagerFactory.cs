@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace SessionKit.Internal;
 
@@ -9,16 +10,16 @@ internal static class SessionManagerFactory
 {
     public static SessionManager Create(IServiceProvider services)
     {
-        var options = new SessionManagerOptions();
-        foreach (var setup in services.GetServices<SessionOptionsSetup>())
-        {
-            setup.Configure(options);
-        }
+        // Every Configure<SessionManagerOptions> action (AddSessions(configure), AddSessions(configuration), ConfigureSu
+        // and the host's own), in registration order, then SessionManagerOptionsValidator: a bad option throws
+        // OptionsValidationException naming it. ValidateOnStart makes a host do this at start rather than here.
+        var options = services.GetRequiredService<IOptions<SessionManagerOptions>>().Value;
 
         var users = services.GetRequiredService<IUserDirectory>();
         services.GetRequiredService<UserSeeder>().Seed(users);
 
-        // The constructor validates the options and throws ArgumentException naming the option and its rule.
+        // The constructor validates the options again and checks what needs the directory (BackgroundUser exists),
+        // throwing ArgumentException naming the option and its rule.
         var manager = new SessionManager(
             options,
             users,
@@ -38,6 +39,8 @@ internal static class SessionManagerFactory
             throw;
         }
 
+        // Only now does the host's lifecycle service have a manager to shut down at StoppingAsync.
+        services.GetRequiredService<SessionManagerSlot>().Set(manager);
         return manager;
     }
 }

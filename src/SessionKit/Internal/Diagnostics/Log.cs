@@ -35,6 +35,7 @@ internal static partial class Log
     public const int IdleTimeoutFailedId = 42;
     public const int IdleSweepFailedId = 43;
     public const int SendTimedOutId = 50;
+    public const int HostShutdownTimeoutReachedId = 51;
 
     [LoggerMessage(SessionConnectedId, LogLevel.Debug, "Session {SessionId} connected: type {SessionType}, peer {Peer}, user {UserName}.", EventName = "SessionConnected")]
     public static partial void SessionConnected(this ILogger logger, ulong sessionId, string sessionType, string? peer, string userName);
@@ -110,4 +111,7 @@ internal static partial class Log
 
     [LoggerMessage(SendTimedOutId, LogLevel.Warning, "Sending to session {SessionId} did not complete within {SendTimeout}; the message was not delivered (slow consumer policy {SlowConsumerPolicy}).", EventName = "SendTimedOut")]
     public static partial void SendTimedOut(this ILogger logger, ulong sessionId, TimeSpan sendTimeout, SlowConsumerPolicy slowConsumerPolicy);
+
+    [LoggerMessage(HostShutdownTimeoutReachedId, LogLevel.Warning, "The host's shutdown timeout ended before the session manager finished closing its sessions; the host stops waiting, the remaining closes go on within SessionManagerOptions.ShutdownTimeout.", EventName = "HostShutdownTimeoutReached")]
+    public static partial void HostShutdownTimeoutReached(this ILogger logger);
 }

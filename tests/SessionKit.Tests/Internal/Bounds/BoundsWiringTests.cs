@@ -39,7 +39,8 @@ public sealed class BoundsWiringTests
 
         var act = () => provider.GetRequiredService<SessionManager>();
 
-        act.Should().Throw<ArgumentException>().WithMessage("*SessionManagerOptions.MaxConcurrentVerifications*");
+        // Issue 14: the options pattern validates the options before the manager is built (ValidateOnStart in a host).
+        act.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*SessionManagerOptions.MaxConcurrentVerifications*");
     }
 
     [Fact]
