@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionKit.Internal;
@@ -47,8 +48,12 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     /// <param name="directory">The user directory; <see langword="null"/> for a new <see cref="InMemoryUserDirectory"/>.</param>
     /// <param name="loggerFactory">Where logs go; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">Where time comes from; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="meterFactory">
+    /// Where the <c>SessionKit</c> meter comes from (the container's, with <c>AddSessions()</c>); the factory owns and
+    /// disposes it. <see langword="null"/>: the manager creates its own meter and disposes it with itself.
+    /// </param>
     /// <exception cref="ArgumentException">An option breaks its rule; the message names it.</exception>
-    public SessionManager(SessionManagerOptions? options = null, IUserDirectory? directory = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public SessionManager(SessionManagerOptions? options = null, IUserDirectory? directory = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         // Everything that can refuse the options comes first: nothing below subscribes or starts a timer until the
         // options and the directory passed.
@@ -68,7 +73,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
 
         // The collaborators, leaves first: each receives only what lies below it, so data flows one way.
         _limits = new SessionLimits(options);
-        _metrics = new SessionMetrics();
+        _metrics = new SessionMetrics(meterFactory, _time);
         _lifetime = new ManagerLifetime();
         _registry = new SessionRegistry();
         _ambient = new AmbientSlot(background);
@@ -134,7 +139,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
     public TimeProvider TimeProvider => _time;
 
     /// <summary>Gets this manager's meter (for tests that listen to one manager only).</summary>
-    internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+    internal Meter Meter => _metrics.Meter;
 
     /// <summary>Gets this manager's bounds (sessions read the storage bounds from it).</summary>
     internal SessionLimits Limits => _limits;

@@ -26,10 +26,10 @@ public sealed class MetricsTests : IAsyncLifetime
 
         // Every manager owns a meter named SessionKit; a collector given the Meter object hears only this manager,
         // never the managers of tests running in parallel.
-        _active = new(_manager.Meter, "sessionkit.sessions.active");
-        _opened = new(_manager.Meter, "sessionkit.sessions.opened");
-        _closed = new(_manager.Meter, "sessionkit.sessions.closed");
-        _authentications = new(_manager.Meter, "sessionkit.authentications");
+        _active = new(_manager.Meter, "sessionkit.session.active");
+        _opened = new(_manager.Meter, "sessionkit.session.opened");
+        _closed = new(_manager.Meter, "sessionkit.session.closed");
+        _authentications = new(_manager.Meter, "sessionkit.authentication.attempts");
         _triggerDuration = new(_manager.Meter, "sessionkit.trigger.duration");
         _suRefusals = new(_manager.Meter, "sessionkit.su.refusals");
         return ValueTask.CompletedTask;
@@ -52,7 +52,7 @@ public sealed class MetricsTests : IAsyncLifetime
         _active.Instrument.Should().BeOfType<UpDownCounter<long>>().Which.Unit.Should().Be("{session}");
         _opened.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{session}");
         _closed.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{session}");
-        _authentications.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{authentication}");
+        _authentications.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{attempt}");
         _triggerDuration.Instrument.Should().BeOfType<Histogram<double>>().Which.Unit.Should().Be("s");
         _suRefusals.Instrument.Should().BeOfType<Counter<long>>().Which.Unit.Should().Be("{refusal}");
     }
@@ -100,10 +100,10 @@ public sealed class MetricsTests : IAsyncLifetime
         _manager.OnAuth.Add(_ => throw new InvalidOperationException("on_auth refuses"));
         await FluentActions.Awaiting(() => _manager.AuthenticateAsync(session, "bob", "secret").AsTask()).Should().ThrowAsync<InvalidOperationException>();
 
-        Sum(_authentications, "sessionkit.auth.result", "success").Should().Be(1);
-        Sum(_authentications, "sessionkit.auth.result", "failure").Should().Be(2);
-        Sum(_authentications, "sessionkit.auth.result", "denied").Should().Be(1);
-        Sum(_authentications, "sessionkit.auth.result", "error").Should().Be(1);
+        Sum(_authentications, "sessionkit.authentication.result", "success").Should().Be(1);
+        Sum(_authentications, "sessionkit.authentication.result", "failure").Should().Be(2);
+        Sum(_authentications, "sessionkit.authentication.result", "denied").Should().Be(1);
+        Sum(_authentications, "sessionkit.authentication.result", "error").Should().Be(1);
         _authentications.GetMeasurementSnapshot().Should().HaveCount(5).And.OnlyContain(m => m.Tags.Count == 1);
     }
 
@@ -144,7 +144,7 @@ public sealed class MetricsTests : IAsyncLifetime
     public async Task TwoManagers_NeverMixTheirMeasurements()
     {
         await using var other = new SessionManager(directory: _users);
-        using var otherOpened = new MetricCollector<long>(other.Meter, "sessionkit.sessions.opened");
+        using var otherOpened = new MetricCollector<long>(other.Meter, "sessionkit.session.opened");
 
         await other.ConnectAsync(SessionType.Binary);
         await other.ConnectAsync(SessionType.Binary);

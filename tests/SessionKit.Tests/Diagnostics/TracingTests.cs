@@ -110,7 +110,8 @@ public sealed class TracingTests : IDisposable
         spans.Should().OnlyContain(a =>
             Equals(a.GetTagItem("sessionkit.session.id"), session.Id)
             && Equals(a.GetTagItem("sessionkit.session.type"), "binary")
-            && Equals(a.GetTagItem("network.peer.address"), "127.0.0.1:4001"));
+            && Equals(a.GetTagItem("network.peer.address"), "127.0.0.1")
+            && Equals(a.GetTagItem("network.peer.port"), 4001));
         spans[0].Status.Should().Be(ActivityStatusCode.Unset);
         spans[1].Status.Should().Be(ActivityStatusCode.Error);
     }
@@ -133,6 +134,23 @@ public sealed class TracingTests : IDisposable
         span.GetTagItem("sessionkit.session.id").Should().Be(session.Id);
         span.GetTagItem("sessionkit.session.type").Should().Be("console");
         seenByTrigger.Should().BeSameAs(span, "the triggers run inside the disconnect span");
+    }
+
+    [Fact]
+    public async Task PeerTags_SplitAnIpEndpointIntoAddressAndPort_KeepOtherPeersWhole()
+    {
+        await using var manager = new SessionManager(directory: _users);
+        var v6 = await manager.ConnectAsync(SessionType.Binary, new IPEndPoint(IPAddress.IPv6Loopback, 5000));
+        var dns = await manager.ConnectAsync(SessionType.Binary, new DnsEndPoint("client.example", 7000));
+
+        await manager.AuthenticateAsync(v6, "alice", "secret");
+        await manager.AuthenticateAsync(dns, "alice", "secret");
+
+        var spans = _stopped.Where(a => a.OperationName == "sessionkit.authenticate").ToDictionary(a => (ulong)a.GetTagItem("sessionkit.session.id")!);
+        spans[v6.Id].GetTagItem("network.peer.address").Should().Be("::1");
+        spans[v6.Id].GetTagItem("network.peer.port").Should().Be(5000);
+        spans[dns.Id].GetTagItem("network.peer.address").Should().Be("client.example:7000", "only an IP endpoint is split");
+        spans[dns.Id].GetTagItem("network.peer.port").Should().BeNull();
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal sealed class SessionDisconnector
         // that runs it finishes).
         BeginClose();
         session.SignalClosed();
-        _metrics.Closed(session.Type);
+        _metrics.Closed(session);
         _logger.SessionDisconnected(session.Id);
 
         // A connect or authentication still running gets the on_disconnect: it runs when the step ends, never before

@@ -24,7 +24,7 @@ internal static class SessionManagerFactory
             options,
             users,
             services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            services.GetService<TimeProvider>() ?? TimeProvider.System);
+            services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         try
         {
             foreach (var setup in services.GetServices<SessionManagerSetup>())

@@ -9,6 +9,11 @@ internal static class SessionActivities
     public const string Authenticate = "sessionkit.authenticate";
     public const string Disconnect = "sessionkit.disconnect";
 
+    private const string SessionIdTag = "sessionkit.session.id";
+    private const string SessionTypeTag = "sessionkit.session.type";
+    private const string PeerAddressTag = "network.peer.address";
+    private const string PeerPortTag = "network.peer.port";
+
     public static readonly ActivitySource Source = new(SessionKitDiagnostics.ActivitySourceName, typeof(SessionActivities).Assembly.GetName().Version?.ToString());
 
     public static Activity? Start(string name, Session? session)
@@ -16,11 +21,22 @@ internal static class SessionActivities
         var activity = Source.StartActivity(name, ActivityKind.Internal);
         if (activity is not null && session is not null)
         {
-            activity.SetTag("sessionkit.session.id", session.Id);
-            activity.SetTag("sessionkit.session.type", session.Type.Name);
-            if (session.Peer is not null)
+            activity.SetTag(SessionIdTag, session.Id);
+            activity.SetTag(SessionTypeTag, session.Type.Name);
+            if (session.Peer is { } peer)
             {
-                activity.SetTag("network.peer.address", session.Peer);
+                // The conventions want the address without the port, and the port as a number of its own. Only an IP
+                // endpoint as PeerFormatter writes it splits; anything else (a DNS name, a Unix socket path, a
+                // host's own text) goes whole into the address, as no port can be told apart from it safely.
+                if (PeerEndpoint.TrySplit(peer, out var address, out var port))
+                {
+                    activity.SetTag(PeerAddressTag, address);
+                    activity.SetTag(PeerPortTag, port);
+                }
+                else
+                {
+                    activity.SetTag(PeerAddressTag, peer);
+                }
             }
         }
 
