@@ -43,6 +43,6 @@ internal static partial class DocSnippetReader
         }
     }
 
-    [GeneratedRegex(@"^<!--\s*snippet:\s*(?<kind>statements|file|program)\s*(;\s*given:\s*(?<given>[^>]*?))?\s*-->\s*$")]
+    [GeneratedRegex(@"^<!--\s*snippet:\s*(?<kind>statements|file|program)\s*(;\s*given:\s*(?<given>.*?))?\s*-->\s*$")]
     private static partial Regex Annotation();
 }

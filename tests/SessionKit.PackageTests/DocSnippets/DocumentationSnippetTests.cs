@@ -11,6 +11,7 @@ public sealed class DocumentationSnippetTests(PackageFixture fixture, ITestOutpu
     private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
     {
         ["Microsoft.Extensions.TimeProvider.Testing"] = "10.0.0",
+        ["Microsoft.Extensions.Diagnostics.Testing"] = "10.0.0",
         ["OpenTelemetry.Extensions.Hosting"] = "1.21.0",
     };
 

@@ -45,7 +45,8 @@ internal static partial class SnippetProject
         var text = new StringBuilder();
         text.AppendLine($"// {snippet.Where}");
         text.AppendLine(CommonUsings);
-        foreach (var u in usings.Where(u => u.Trim().Length != 0))
+        // A block's own usings, minus those already above (a duplicate is warning CS0105).
+        foreach (var u in usings.Select(u => u.Trim()).Where(u => u.Length != 0 && !CommonUsings.Contains(u, StringComparison.Ordinal)))
         {
             text.AppendLine(u);
         }
