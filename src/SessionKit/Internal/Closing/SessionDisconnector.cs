@@ -128,7 +128,7 @@ internal sealed class SessionDisconnector
                 await UnbindOnCloseAsync(session, cancellationToken).ConfigureAwait(false);
             }
 
-            await _dispatcher.RunForSessionAsync(_lists.Disconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken, static (s, t) => DisconnectContext(s, t)).ConfigureAwait(false);
+            await _dispatcher.RunSessionTriggersAsync(_lists.Disconnect, session, TriggerListNames.Disconnect, continueOnError: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -147,14 +147,6 @@ internal sealed class SessionDisconnector
 
         var reason = session.ExtrasOrNull?.CloseReason;
         return _dispatcher.RunForSessionAsync(_lists.ResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, reason, t));
-    }
-
-    // Static, so no closure: the reason and the exception are read from the extras, where only a close that had one
-    // stored them (a plain hang-up allocates nothing for them).
-    private static SessionTriggerContext DisconnectContext(Session? session, CancellationToken cancellationToken)
-    {
-        var extras = session!.ExtrasOrNull;
-        return new SessionTriggerContext(session, extras?.CloseReason ?? SessionCloseReason.ClientDisconnected, extras?.TransportException, cancellationToken);
     }
 
     private void FinishClose(Session session)
