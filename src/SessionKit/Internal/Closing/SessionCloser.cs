@@ -216,7 +216,7 @@ internal sealed class SessionCloser
         if (closing is { IsCompleted: false })
         {
             // Given up on (timed out or cancelled): observe its eventual failure so it is not reported as unobserved.
-            _ = closing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Detached.Observe(closing);
         }
     }
 

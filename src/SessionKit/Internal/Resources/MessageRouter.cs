@@ -91,7 +91,7 @@ internal sealed class MessageRouter(SessionCloser closer, TimeProvider time, Tim
             // The caller gave up: the sends it started are left to finish on their own and must not fault unobserved.
             for (; i < count; i++)
             {
-                Observe(pending![i].Send);
+                Detached.Observe(pending![i].Send);
             }
 
             throw;
@@ -121,25 +121,12 @@ internal sealed class MessageRouter(SessionCloser closer, TimeProvider time, Tim
     private void SlowConsumer(Session session, Task<bool> send)
     {
         logger.SendTimedOut(session.Id, sendTimeout, policy);
-        Observe(send);
+        Detached.Observe(send);
         if (policy == SlowConsumerPolicy.Close)
         {
             // Not awaited: the sender waited long enough; the close is bounded by CloseTimeout on its own, and its
             // failures (the manager disposed meanwhile) are the close's business, not this send's.
-            Observe(closer.CloseIfOpenAsync(session, SessionCloseReason.SlowConsumer, CancellationToken.None).AsTask());
-        }
-    }
-
-    // A task given up on may still fault; observing it keeps that out of TaskScheduler.UnobservedTaskException.
-    private static void Observe(Task task)
-    {
-        if (!task.IsCompleted)
-        {
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        else
-        {
-            _ = task.Exception;
+            Detached.Observe(closer.CloseIfOpenAsync(session, SessionCloseReason.SlowConsumer, CancellationToken.None).AsTask());
         }
     }
 
