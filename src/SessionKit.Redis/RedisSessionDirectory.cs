@@ -113,7 +113,8 @@ public sealed partial class RedisSessionDirectory : ISessionDirectory, IAsyncDis
         _redis.ConnectionFailed += (_, _) => OnConnectionLost();
         _redis.ConnectionRestored += (_, _) => OnConnectionRestored();
         Bus.Subscribe(_keys.Inbox(_options.NodeName), (_, value) => OnInbox(value));
-        Bus.Subscribe(_keys.Events, (_, value) => OnEvent(value));
+        // A queue keeps the events in publication order (a handler may be called concurrently): online before offline.
+        Bus.Subscribe(_keys.Events).OnMessage(message => OnEvent(message.Message));
         try
         {
             JoinAsync().GetAwaiter().GetResult();
