@@ -84,7 +84,7 @@ public sealed partial class RedisSessionDirectory
             value = frame.Command switch
             {
                 InboxCommand.Kick => await CloseLocalAsync(frame.LocalId, new SessionCloseReason(frame.Condition, frame.Text)).ConfigureAwait(false) ? 1 : 0,
-                InboxCommand.Evict => await CloseLocalAsync(frame.LocalId, SessionCloseReason.SessionLimitReached).ConfigureAwait(false) ? 1 : 0,
+                InboxCommand.Evict => await EvictLocalAsync(frame.LocalId).ConfigureAwait(false) ? 1 : 0,
                 InboxCommand.Replace => await ReplaceLocalAsync(frame).ConfigureAwait(false),
                 InboxCommand.CloseUser => await Manager.Admin.CloseUserSessionsAsync(frame.User, new SessionCloseReason(frame.Condition, frame.Text), null, frame.Host).ConfigureAwait(false),
                 InboxCommand.Send => await SendLocalAsync(frame.User, frame.Host, (SendMode)frame.Mode, frame.Priority, _options.MessageSerializer.Deserialize(frame.Payload), CancellationToken.None).ConfigureAwait(false),
@@ -120,6 +120,28 @@ public sealed partial class RedisSessionDirectory
 
         await session.CloseAsync(reason).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// EvictOldest decided on another node. A session connecting with a pre-authenticated user is not looked up until
+    /// its connect publishes it, which comes after its admission: an eviction that arrives first is remembered, and
+    /// that admission then reports the session as refused (it lost its place before it had it).
+    /// </summary>
+    private async ValueTask<bool> EvictLocalAsync(ulong id)
+    {
+        if (Manager.TryGetSession(id, out _))
+        {
+            return await CloseLocalAsync(id, SessionCloseReason.SessionLimitReached).ConfigureAwait(false);
+        }
+
+        if (_earlyEvictions.Count > 10_000)
+        {
+            // Ids of sessions destroyed just before their eviction arrived: never claimed, so dropped in bulk.
+            _earlyEvictions.Clear();
+        }
+
+        _earlyEvictions[id] = 0;
+        return false;
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed partial class RedisSessionDirectory
             SetStatus(DirectoryStatus.Resyncing);
         }
 
-        var inc = (long)await Db.ScriptEvaluateAsync(NodeScripts.Join, _keys.NodeKeys, [LeaseMs, StallMs, _options.NodeName]).ConfigureAwait(false);
+        var inc = (long)await Db.ScriptEvaluateAsync(NodeScripts.Join, _keys.NodeKeys, [LeaseMs, StallMs, _options.NodeName, old]).ConfigureAwait(false);
         Interlocked.Exchange(ref _incarnation, inc);
         if (old != 0)
         {

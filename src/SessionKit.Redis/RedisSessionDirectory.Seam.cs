@@ -43,6 +43,12 @@ public sealed partial class RedisSessionDirectory
             return new SessionAdmission(false);
         }
 
+        if (_earlyEvictions.TryRemove(session.Id, out _))
+        {
+            // A newer admission evicted this one before it returned (see EvictLocalAsync): its place is gone already.
+            return new SessionAdmission(false);
+        }
+
         List<Session>? local = null;
         for (var i = 1; i < values.Length; i++)
         {
@@ -197,7 +203,8 @@ public sealed partial class RedisSessionDirectory
 
     private void ThrowIfUnavailable()
     {
-        if (Incarnation == 0 || (Status == DirectoryStatus.Unavailable && _options.WhenUnavailable == DirectoryUnavailableBehavior.LocalOnly))
+        // Known to be down: answer at once (fail closed, or decide locally) rather than wait for the client's timeout.
+        if (Incarnation == 0 || Status == DirectoryStatus.Unavailable)
         {
             throw new SessionDirectoryUnavailableException();
         }

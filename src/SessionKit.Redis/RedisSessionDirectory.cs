@@ -23,6 +23,7 @@ public sealed partial class RedisSessionDirectory : ISessionDirectory, IAsyncDis
     private readonly RedisKeys _keys;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<long>> _pending = new();
+    private readonly ConcurrentDictionary<ulong, byte> _earlyEvictions = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _statusLock = new();
     private ConnectionMultiplexer? _redis;

@@ -27,7 +27,9 @@ public sealed class SessionLimitTests
         await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings(Limit: Limit, LimitPolicy: SessionLimitPolicy.EvictOldest));
         var answers = await LoginConcurrentlyAsync(cluster, "erin");
 
-        answers.Should().OnlyContain(a => !a.Answer.StartsWith("ERR", StringComparison.Ordinal));
+        // Every login is admitted; one evicted by a newer admission before its own authentication finished sees its
+        // session closed (the directory admitted it, then a newer one took its place).
+        answers.Should().OnlyContain(a => !a.Answer.StartsWith("ERR", StringComparison.Ordinal) || a.Answer.StartsWith("ERR SessionClosedException", StringComparison.Ordinal));
 
         // The directory admitted all 15 in one order (its sequence counts 1..15); the survivors are the last three.
         var ages = await cluster.AgesAsync("erin");

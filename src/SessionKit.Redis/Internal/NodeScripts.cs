@@ -23,9 +23,16 @@ internal static class NodeScripts
 
         """;
 
-    /// <summary>ARGV: lease ms, stall ms, node. Takes the node's next incarnation with a fresh lease. Returns it.</summary>
+    /// <summary>
+    /// ARGV: lease ms, stall ms, node, the node's last incarnation (0 at start). Takes the node's next incarnation with
+    /// a fresh lease, always above the last one even when Redis lost its counters. Returns it.
+    /// </summary>
     public const string Join = Clock + """
         local inc = redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+        if inc <= tonumber(ARGV[4]) then
+          inc = tonumber(ARGV[4]) + 1
+          redis.call('HSET', KEYS[3], ARGV[3], inc)
+        end
         redis.call('ZADD', KEYS[1], now + lease, ARGV[3] .. '|' .. inc)
         return inc
         """;

@@ -55,6 +55,12 @@ public sealed class RedisServer : IAsyncDisposable
         await LaunchAsync();
     }
 
+    /// <summary>kill -9 the server (<see cref="StartAgainAsync"/> brings an empty one back on the same port).</summary>
+    public void Crash() => Kill();
+
+    /// <summary>Starts an empty server on the same port after <see cref="Crash"/>.</summary>
+    public Task StartAgainAsync() => LaunchAsync();
+
     public async ValueTask DisposeAsync()
     {
         if (_client is not null)

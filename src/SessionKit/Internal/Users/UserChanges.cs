@@ -65,6 +65,13 @@ internal sealed class UserChanges(UserMembership membership, SessionDisconnector
         catch
         {
             cluster.Leave(session, user);
+
+            // The directory removed the evicted sessions already: they go even though the newcomer did not make it.
+            if (admission.LocalEvictions is { Count: > 0 } lost)
+            {
+                Detached.Run(EvictAsync(session, [.. lost], CancellationToken.None));
+            }
+
             throw;
         }
 
