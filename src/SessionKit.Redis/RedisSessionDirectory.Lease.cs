@@ -17,9 +17,16 @@ public sealed partial class RedisSessionDirectory
 
     // The limit each admitted user had, for re-registering after a lost lease (the manager's limit delegate is its own).
     private readonly ConditionalWeakTable<SessionUser, StrongBox<int>> _limits = new();
+    // Earlier incarnations of this node whose leftovers are still to purge (the heartbeat loop's alone).
+    private readonly List<long> _stale = [];
     private volatile bool _renewedSinceReconnect;
+    private volatile bool _rejoinNeeded;
 
     private long LeaseMs => (long)_options.LeaseDuration.TotalMilliseconds;
+
+    // A renewal or join that has not answered within half a lease is a failure, whatever the client still waits for:
+    // the node then knows it may be losing its lease, instead of hanging in the client's backlog.
+    private TimeSpan LeaseCallTimeout => _options.LeaseDuration / 2;
 
     // A gap this long with no renewal and no sweep by any node is taken for a stall of Redis itself (see NodeScripts).
     private long StallMs => LeaseMs / 2;
@@ -27,33 +34,52 @@ public sealed partial class RedisSessionDirectory
     private void OnConnectionLost()
     {
         // Sweep nothing until this node renewed its own lease again: the others may simply not have reached Redis yet.
+        // What was sent meanwhile may be lost (a queued leave, a release): the next heartbeat rejoins and resyncs.
         _renewedSinceReconnect = false;
-        if (Status == DirectoryStatus.Available)
-        {
-            SetStatus(DirectoryStatus.Unavailable);
-        }
+        _rejoinNeeded = true;
     }
 
     private void OnConnectionRestored() => _logger.Restored(_options.NodeName);
 
+    /// <summary>
+    /// Joins as the node's next incarnation, then (after the first) re-registers every live session under it and purges
+    /// what the earlier incarnations left: a session that left while Redis could not hear it, or whose slot was down.
+    /// Whatever fails (a Redis Cluster master still down) is tried again at the next heartbeat.
+    /// </summary>
     private async Task JoinAsync()
     {
         var old = Incarnation;
+        var inc = (long)await LeaseCallAsync(NodeScripts.Join, _options.NodeName, old).ConfigureAwait(false);
         if (old != 0)
         {
+            // Resyncing only once Redis answered: until then the node stays Unavailable.
             SetStatus(DirectoryStatus.Resyncing);
+            _stale.Add(old);
         }
 
-        var inc = (long)await Db.ScriptEvaluateAsync(NodeScripts.Join, _keys.NodeKeys, [LeaseMs, StallMs, _options.NodeName, old]).ConfigureAwait(false);
         Interlocked.Exchange(ref _incarnation, inc);
+        _renewedSinceReconnect = true;
+        _rejoinNeeded = false;
+        var complete = true;
         if (old != 0)
         {
-            // New admissions use the new incarnation from here on; the live sessions follow, then the old one goes.
-            await ResyncAsync(inc).ConfigureAwait(false);
-            await PurgeAsync(_options.NodeName, old).ConfigureAwait(false);
+            // New admissions use the new incarnation from here on; the live sessions follow, then the old ones go.
+            complete = await ResyncAsync(inc).ConfigureAwait(false);
+            foreach (var stale in _stale.ToArray())
+            {
+                try
+                {
+                    await PurgeAsync(_options.NodeName, stale).ConfigureAwait(false);
+                    _stale.Remove(stale);
+                }
+                catch (Exception ex) when (IsUnavailable(ex) || ex is RedisServerException)
+                {
+                    complete = false;
+                }
+            }
         }
 
-        _renewedSinceReconnect = true;
+        _rejoinNeeded |= !complete;
         _logger.Joined(_options.NodeName, inc);
         SetStatus(DirectoryStatus.Available);
     }
@@ -65,14 +91,14 @@ public sealed partial class RedisSessionDirectory
         {
             try
             {
-                if (Incarnation == 0 || Status == DirectoryStatus.Unavailable)
+                if (Incarnation == 0 || Status == DirectoryStatus.Unavailable || _rejoinNeeded)
                 {
                     // After an outage nothing said during it is trusted: a new incarnation re-registers what is live.
                     await JoinAsync().ConfigureAwait(false);
                     continue;
                 }
 
-                var renewed = (long)await Db.ScriptEvaluateAsync(NodeScripts.Renew, _keys.NodeKeys, [LeaseMs, StallMs, Member(Incarnation)]).ConfigureAwait(false);
+                var renewed = (long)await LeaseCallAsync(NodeScripts.Renew, Member(Incarnation)).ConfigureAwait(false);
                 if (renewed == 0)
                 {
                     _logger.LeaseLost(_options.NodeName, Incarnation);
@@ -82,8 +108,9 @@ public sealed partial class RedisSessionDirectory
 
                 _renewedSinceReconnect = true;
             }
-            catch (Exception ex) when (IsUnavailable(ex) || ex is RedisServerException)
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
+                // Whatever went wrong, the loop goes on: a heartbeat that dies would let the lease run out.
                 _logger.RenewFailed(_options.NodeName, ex);
                 _renewedSinceReconnect = false;
                 SetStatus(DirectoryStatus.Unavailable);
@@ -115,11 +142,21 @@ public sealed partial class RedisSessionDirectory
                     await Db.SortedSetRemoveAsync(_keys.Sweeping, text).ConfigureAwait(false);
                 }
             }
-            catch (Exception ex) when (IsUnavailable(ex) || ex is RedisServerException)
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
                 _logger.SweepFailed(_options.NodeName, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// A lease script, bounded by <see cref="LeaseCallTimeout"/> even if the client blocks the calling thread while it
+    /// has no connection (it runs on a pool thread of its own).
+    /// </summary>
+    private Task<RedisResult> LeaseCallAsync(string script, RedisValue member, long last = 0)
+    {
+        RedisValue[] args = last == 0 && script != NodeScripts.Join ? [LeaseMs, StallMs, member] : [LeaseMs, StallMs, member, last];
+        return Task.Run(() => Db.ScriptEvaluateAsync(script, _keys.NodeKeys, args)).WaitAsync(LeaseCallTimeout);
     }
 
     private async ValueTask<bool> TickAsync(PeriodicTimer timer)
@@ -179,7 +216,7 @@ public sealed partial class RedisSessionDirectory
     /// Re-registers every live session under the new incarnation, never at the expense of a newer session: one that
     /// finds its user at the limit is closed with SessionLimitReached, one whose resource was taken with Replaced.
     /// </summary>
-    private async Task ResyncAsync(long incarnation)
+    private async Task<bool> ResyncAsync(long incarnation)
     {
         var members = _keys.Members(_options.NodeName, incarnation);
         var sessions = Manager.GetSessions().Where(s => s.State == SessionState.Open && _limits.TryGetValue(s.User, out _)).ToArray();
@@ -189,8 +226,17 @@ public sealed partial class RedisSessionDirectory
             var tag = RedisKeys.Tag(session.Host, user.Name);
             var field = FieldOf(session);
             var limit = _limits.TryGetValue(user, out var box) ? box.Value : int.MaxValue;
-            _ = Db.SetAddAsync(members, tag + "\t" + field, CommandFlags.FireAndForget);
-            var status = (long)await Db.ScriptEvaluateAsync(UserScripts.Resync, _keys.User(tag), [field, incarnation, limit, session.Resource ?? string.Empty, tag, _keys.Events.ToString()]).ConfigureAwait(false);
+            long status;
+            try
+            {
+                _ = Db.SetAddAsync(members, tag + "\t" + field, CommandFlags.FireAndForget);
+                status = (long)await Db.ScriptEvaluateAsync(UserScripts.Resync, _keys.User(tag), [field, incarnation, limit, session.Resource ?? string.Empty, tag, _keys.Events.ToString()]).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex) || ex is RedisServerException)
+            {
+                return false;
+            }
+
             if (status == 0)
             {
                 await session.CloseAsync(SessionCloseReason.SessionLimitReached).ConfigureAwait(false);
@@ -199,8 +245,10 @@ public sealed partial class RedisSessionDirectory
             {
                 await session.CloseAsync(SessionCloseReason.Replaced).ConfigureAwait(false);
             }
+
+            return true;
         });
-        await Task.WhenAll(calls).ConfigureAwait(false);
+        return (await Task.WhenAll(calls).ConfigureAwait(false)).All(static ok => ok);
     }
 
     private void RememberLimit(SessionUser user, int limit) => _limits.AddOrUpdate(user, new StrongBox<int>(limit));

@@ -30,10 +30,12 @@ public sealed partial class RedisSessionDirectory
             result = await Db.ScriptEvaluateAsync(
                 UserScripts.Admit,
                 _keys.User(tag),
-                [field, inc, limit, policy == SessionLimitPolicy.EvictOldest ? "e" : "r", tag, _keys.Events.ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                [field, inc, limit, policy == SessionLimitPolicy.EvictOldest ? "e" : "r", tag, _keys.Events.ToString()]).WaitAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            // The script may have run with its answer lost: the rejoin settles what the directory holds.
+            MarkDirty(ex);
             return AdmitLocally(session, user, limit, policy, ex);
         }
 
@@ -103,7 +105,7 @@ public sealed partial class RedisSessionDirectory
         try
         {
             ThrowIfUnavailable();
-            result = await Db.ScriptEvaluateAsync(UserScripts.Claim, _keys.User(tag), [FieldOf(session), resource, tag, _keys.Events.ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            result = await Db.ScriptEvaluateAsync(UserScripts.Claim, _keys.User(tag), [FieldOf(session), resource, tag, _keys.Events.ToString()]).WaitAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -184,7 +186,6 @@ public sealed partial class RedisSessionDirectory
             throw new SessionDirectoryUnavailableException("The session directory cannot reach Redis; the session cannot be admitted (RedisDirectoryOptions.WhenUnavailable is FailClosed).", cause);
         }
 
-        MarkDirty(cause);
         var open = Manager.Users.SessionsOf(user.Name, session.Host).Where(s => s.State == SessionState.Open && !ReferenceEquals(s, session)).ToList();
         if (open.Count < limit)
         {
@@ -214,8 +215,9 @@ public sealed partial class RedisSessionDirectory
 
     private void MarkDirty(Exception cause)
     {
+        // Not the node's status (that follows its lease): one user's slot may be down while the rest of Redis answers.
         _logger.Unreachable(_options.NodeName, cause);
-        SetStatus(DirectoryStatus.Unavailable);
+        _rejoinNeeded = true;
     }
 
     private static ClusterSessionId ParseField(string field)
