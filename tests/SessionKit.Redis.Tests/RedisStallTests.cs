@@ -19,12 +19,12 @@ public sealed class RedisStallTests
             expected[user] = [$"{node.Name}|{await node.ConnectAsync(user)}", $"{node.Name}|{await node.ConnectAsync(user)}"];
         }
 
-        var server = cluster.Redis.Client.GetServer(cluster.Redis.Endpoint);
+        var server = cluster.Server.Client.GetServer(cluster.Server.Endpoint);
         if (fault == "pause")
         {
             // Writes (every script) wait 5 s, more than twice the lease; reads go on.
             await server.ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE");
-            await Eventually.TrueAsync(async () => await IsWritableAsync(cluster.Redis), "the pause is over");
+            await Eventually.TrueAsync(async () => await IsWritableAsync(cluster.Server), "the pause is over");
         }
         else
         {
@@ -65,7 +65,7 @@ public sealed class RedisStallTests
         await c.ConnectAsync("jon");
         var live = await cluster.LiveFieldsAsync("ivy", a, b, c);
 
-        await cluster.Redis.RestartEmptyAsync();
+        await cluster.Server.RestartEmptyAsync();
 
         // Each node finds its lease gone (or its connection dropped) and rejoins as a new incarnation, re-registering its
         // live sessions.

@@ -13,7 +13,7 @@ public sealed class UnavailableRedisTests
         var local = await cluster.AddNodeAsync("B", new NodeSettings(LeaseMs: 2000, WhenUnavailable: DirectoryUnavailableBehavior.LocalOnly, Limit: 1));
         await closed.ConnectAsync("kim");
 
-        cluster.Redis.Crash();
+        cluster.Server.Crash();
         foreach (var node in new[] { closed, local })
         {
             await Eventually.TrueAsync(async () => (await node.RunAsync("info")).EndsWith(" Unavailable", StringComparison.Ordinal), $"{node.Name} reports Redis unavailable");
@@ -25,7 +25,7 @@ public sealed class UnavailableRedisTests
         // Locally only: this node's own limit (1) still holds.
         (await local.RunAsync("connect lou", allowError: true)).Should().StartWith("ERR SessionLimitExceededException");
 
-        await cluster.Redis.StartAgainAsync();
+        await cluster.Server.StartAgainAsync();
         await Eventually.TrueAsync(async () => (await cluster.EntriesAsync("lou")).Keys.SequenceEqual([$"B|{admitted}"]), "the locally admitted session is registered once Redis is back");
         await Eventually.TrueAsync(async () => (await cluster.EntriesAsync("kim")).Count == 1, "the fail-closed node re-registered its earlier session");
         await Eventually.TrueAsync(async () => (await closed.RunAsync("info")).EndsWith(" Available", StringComparison.Ordinal), "A is available again");

@@ -9,17 +9,24 @@ public sealed class ClusterHarness : IAsyncDisposable
     private readonly List<NodeProcess> _nodes = [];
     private readonly RedisKeys _keys = new("sk");
 
-    private ClusterHarness(RedisServer redis) => Redis = redis;
+    private ClusterHarness(IRedisDeployment redis) => Redis = redis;
 
-    public RedisServer Redis { get; }
+    public IRedisDeployment Redis { get; }
+
+    /// <summary>Gets the single server the harness runs on (tests that fault it).</summary>
+    public RedisServer Server => (RedisServer)Redis;
 
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     public NodeProcess this[int index] => _nodes[index];
 
-    public static async Task<ClusterHarness> StartAsync(int nodes, NodeSettings settings)
+    public static async Task<ClusterHarness> StartAsync(int nodes, NodeSettings settings) =>
+        await StartAsync(await RedisServer.StartAsync(), nodes, settings);
+
+    /// <summary>Starts node processes against a deployment the harness then owns (a single server or a Redis Cluster).</summary>
+    public static async Task<ClusterHarness> StartAsync(IRedisDeployment redis, int nodes, NodeSettings settings)
     {
-        var harness = new ClusterHarness(await RedisServer.StartAsync());
+        var harness = new ClusterHarness(redis);
         try
         {
             for (var i = 0; i < nodes; i++)
@@ -38,7 +45,7 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public async Task<NodeProcess> AddNodeAsync(string name, NodeSettings settings)
     {
-        var node = await NodeProcess.StartAsync(Redis, name, settings);
+        var node = await NodeProcess.StartAsync(Redis.Configuration, name, settings);
         _nodes.Add(node);
         return node;
     }

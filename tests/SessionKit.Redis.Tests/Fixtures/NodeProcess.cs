@@ -39,9 +39,6 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Gets every event line so far (<c>closed id condition</c>, <c>received id text</c>, <c>online user</c>, <c>offline user</c>).</summary>
     public IReadOnlyList<string> Events => [.. _events];
 
-    public static async Task<NodeProcess> StartAsync(RedisServer redis, string name, NodeSettings settings) =>
-        await StartAsync(redis.Endpoint, name, settings);
-
     public static async Task<NodeProcess> StartAsync(string configuration, string name, NodeSettings settings)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -15,7 +15,7 @@ public sealed class RedisEvents
 
     public IReadOnlyList<string> Lines => [.. _lines];
 
-    public static async Task<RedisEvents> SubscribeAsync(RedisServer redis)
+    public static async Task<RedisEvents> SubscribeAsync(IRedisDeployment redis)
     {
         var events = new RedisEvents();
         // A message queue, not a handler: handlers may run concurrently, a queue delivers in publication order.

@@ -7,7 +7,7 @@ namespace SessionKit.Redis.Tests.Fixtures;
 /// A redis-server of the test's own: loopback, a free port, a temporary folder, no persistence, DEBUG enabled for
 /// local clients. <see cref="RestartEmptyAsync"/> kills it and starts a fresh one (no data) on the same port.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IRedisDeployment
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sk-redis-").FullName;
     private readonly string[] _extra;
@@ -24,17 +24,27 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
+    public string Configuration => Endpoint;
+
     /// <summary>Gets a client of the test's own, to inspect and fault the server.</summary>
     public ConnectionMultiplexer Client => _client ?? throw new InvalidOperationException("Not started");
 
     public IDatabase Db => Client.GetDatabase();
 
-    public static async Task<RedisServer> StartAsync(params string[] extra)
+    public static Task<RedisServer> StartAsync() => StartAsync(connectClient: true);
+
+    /// <summary>Starts a server; a Redis Cluster member is started without a client (it has no slots yet).</summary>
+    public static async Task<RedisServer> StartAsync(bool connectClient, params string[] extra)
     {
         var server = new RedisServer(FreePort.Next(), extra);
         try
         {
             await server.LaunchAsync();
+            if (!connectClient)
+            {
+                return server;
+            }
+
             var config = ConfigurationOptions.Parse(server.Endpoint);
             config.AbortOnConnectFail = false;
             config.AllowAdmin = true;
