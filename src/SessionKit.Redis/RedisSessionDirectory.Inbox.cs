@@ -155,7 +155,7 @@ public sealed partial class RedisSessionDirectory
         if (Manager.TryGetSession(frame.LocalId, out var session) && session.State == SessionState.Open)
         {
             await session.CloseAsync(SessionCloseReason.Replaced).ConfigureAwait(false);
-            await Db.ScriptEvaluateAsync(UserScripts.Release, _keys.User(tag), [field, frame.Resource, tag, _keys.Events.ToString()]).ConfigureAwait(false);
+            await Db.ScriptEvaluateAsync(UserScripts.Release, _keys.User(tag), [field, frame.Resource, tag, _events]).ConfigureAwait(false);
         }
         else
         {

@@ -207,7 +207,7 @@ public sealed partial class RedisSessionDirectory
         var calls = batch.Select(pair => Db.ScriptEvaluateAsync(
             UserScripts.Purge,
             _keys.User(pair.Key),
-            [incarnation, pair.Key, _keys.Events.ToString(), .. pair.Value]));
+            [incarnation, pair.Key, _events, .. pair.Value]));
         var results = await Task.WhenAll(calls).ConfigureAwait(false);
         return results.Sum(static r => (long)r);
     }
@@ -230,7 +230,7 @@ public sealed partial class RedisSessionDirectory
             try
             {
                 _ = Db.SetAddAsync(members, tag + "\t" + field, CommandFlags.FireAndForget);
-                status = (long)await Db.ScriptEvaluateAsync(UserScripts.Resync, _keys.User(tag), [field, incarnation, limit, session.Resource ?? string.Empty, tag, _keys.Events.ToString()]).ConfigureAwait(false);
+                status = (long)await Db.ScriptEvaluateAsync(UserScripts.Resync, _keys.User(tag), [field, incarnation, limit, session.Resource ?? string.Empty, tag, _events]).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsUnavailable(ex) || ex is RedisServerException)
             {

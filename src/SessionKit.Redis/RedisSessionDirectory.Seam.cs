@@ -30,7 +30,7 @@ public sealed partial class RedisSessionDirectory
             result = await Db.ScriptEvaluateAsync(
                 UserScripts.Admit,
                 _keys.User(tag),
-                [field, inc, limit, policy == SessionLimitPolicy.EvictOldest ? "e" : "r", tag, _keys.Events.ToString()]).WaitAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                [field, inc, limit, policy == SessionLimitPolicy.EvictOldest ? "e" : "r", tag, _events]).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -85,7 +85,7 @@ public sealed partial class RedisSessionDirectory
         var field = FieldOf(session);
         try
         {
-            _ = Db.ScriptEvaluateAsync(UserScripts.Leave, _keys.User(tag), [field, tag, _keys.Events.ToString()], CommandFlags.FireAndForget);
+            _ = Db.ScriptEvaluateAsync(UserScripts.Leave, _keys.User(tag), [field, tag, _events], CommandFlags.FireAndForget);
             _ = Db.SetRemoveAsync(_keys.Members(_options.NodeName, Incarnation), tag + "\t" + field, CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (IsUnavailable(ex))
@@ -105,7 +105,7 @@ public sealed partial class RedisSessionDirectory
         try
         {
             ThrowIfUnavailable();
-            result = await Db.ScriptEvaluateAsync(UserScripts.Claim, _keys.User(tag), [FieldOf(session), resource, tag, _keys.Events.ToString()]).WaitAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            result = await Db.ScriptEvaluateAsync(UserScripts.Claim, _keys.User(tag), [FieldOf(session), resource, tag, _events]).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -171,7 +171,7 @@ public sealed partial class RedisSessionDirectory
         var tag = RedisKeys.Tag(session.Host, user.Name);
         try
         {
-            _ = Db.ScriptEvaluateAsync(UserScripts.Release, _keys.User(tag), [FieldOf(session), resource, tag, _keys.Events.ToString()], CommandFlags.FireAndForget);
+            _ = Db.ScriptEvaluateAsync(UserScripts.Release, _keys.User(tag), [FieldOf(session), resource, tag, _events], CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -199,7 +199,7 @@ public sealed partial class RedisSessionDirectory
 
     private async ValueTask ReleaseStaleAsync(string tag, string field)
     {
-        await Db.ScriptEvaluateAsync(UserScripts.Leave, _keys.User(tag), [field, tag, _keys.Events.ToString()]).ConfigureAwait(false);
+        await Db.ScriptEvaluateAsync(UserScripts.Leave, _keys.User(tag), [field, tag, _events]).ConfigureAwait(false);
     }
 
     private void ThrowIfUnavailable()

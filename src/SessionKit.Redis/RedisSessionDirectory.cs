@@ -21,6 +21,9 @@ public sealed partial class RedisSessionDirectory : ISessionDirectory, IAsyncDis
 {
     private readonly RedisDirectoryOptions _options;
     private readonly RedisKeys _keys;
+
+    // The events channel's name, passed to every per-user script (made once: it is on every connect's path).
+    private readonly string _events;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<long>> _pending = new();
     private readonly ConcurrentDictionary<ulong, byte> _earlyEvictions = new();
@@ -43,6 +46,7 @@ public sealed partial class RedisSessionDirectory : ISessionDirectory, IAsyncDis
         options.Validate();
         _options = options;
         _keys = new RedisKeys(options.KeyPrefix);
+        _events = _keys.Events.ToString();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SessionKit.Redis.RedisSessionDirectory");
     }
 
