@@ -83,6 +83,8 @@ internal sealed class NodeCommands(SessionManager manager, RedisSessionDirectory
                 return count.ToString(CultureInfo.InvariantCulture);
             }
 
+            case "kick":
+                return (await directory.KickAsync(new ClusterSessionId(a[0], 0, ulong.Parse(a[1], CultureInfo.InvariantCulture)))).ToString();
             case "kickuser":
                 return (await directory.CloseUserSessionsAsync(a[0])).ToString(CultureInfo.InvariantCulture);
             case "online":

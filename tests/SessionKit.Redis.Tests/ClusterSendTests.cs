@@ -33,4 +33,22 @@ public sealed class ClusterSendTests
 
         (await a.RunAsync("send all nobody hi")).Should().Be("0");
     }
+
+    [Fact]
+    public async Task Kicks_from_A_close_sessions_on_other_nodes_with_exact_counts()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings());
+        var (a, b, c) = (cluster[0], cluster[1], cluster[2]);
+        var one = await b.ConnectAsync("gil");
+        await b.ConnectAsync("gil");
+        await c.ConnectAsync("gil");
+        var kept = await c.ConnectAsync("hank");
+
+        (await a.RunAsync($"kick B {one}")).Should().Be("True");
+        (await a.RunAsync($"kick B {one}")).Should().Be("False", "it is closed already");
+        (await a.RunAsync("kickuser gil")).Should().Be("2");
+        await Eventually.TrueAsync(async () => (await cluster.EntriesAsync("gil")).Count == 0, "gil's sessions left the directory");
+        b.Events.Should().Contain($"closed {one} policy-violation");
+        (await cluster.EntriesAsync("hank")).Keys.Should().Equal($"C|{kept}");
+    }
 }
