@@ -101,9 +101,15 @@ internal static class FrameReader
                 {
                     sync = MsgPack.ReadUInt(ref reader);
                 }
+                else if (key >= Iproto.KeyMax)
+                {
+                    // Tarantool 2.6 refuses a header key past the last one it knows (xrow_header_decode), replying
+                    // with the sync read so far; the frame's length keeps the stream in step.
+                    return new IprotoRequest { Type = type, Sync = sync, BodyError = "Invalid MsgPack - packet header" };
+                }
                 else
                 {
-                    // Unknown header keys are ignored, as Tarantool does.
+                    // Other keys (replica id, lsn, timestamp...) mean nothing here and are skipped.
                     MsgPack.Skip(ref reader);
                 }
             }
@@ -115,7 +121,10 @@ internal static class FrameReader
 
         if (!haveType)
         {
-            return new IprotoRequest { Type = uint.MaxValue, Sync = sync, BodyError = "Missing mandatory field 'REQUEST_TYPE' in request" };
+            return new IprotoRequest
+            {
+                Type = uint.MaxValue, Sync = sync, BodyError = "Missing mandatory field 'REQUEST_TYPE' in request", BodyErrorCode = ErrorCode.MissingRequestField,
+            };
         }
 
         return DecodeBody(ref reader, type, sync);

@@ -15,6 +15,9 @@ internal static class Iproto
     public const int Data = 0x30;
     public const int Error24 = 0x31;
 
+    /// <summary>One past the last key Tarantool 2.6 knows (<c>IPROTO_KEY_MAX</c>, after <c>IPROTO_ERROR</c> 0x52).</summary>
+    public const ulong KeyMax = 0x53;
+
     // Request and reply types.
     public const uint Ok = 0;
     public const uint Select = 1;

@@ -21,4 +21,7 @@ internal sealed class IprotoRequest
 
     /// <summary>Gets why the body could not be decoded, or null when it could: the request then gets an error reply.</summary>
     public string? BodyError { get; init; }
+
+    /// <summary>Gets the Tarantool error code of <see cref="BodyError"/>.</summary>
+    public uint BodyErrorCode { get; init; } = ErrorCode.InvalidMsgPack;
 }

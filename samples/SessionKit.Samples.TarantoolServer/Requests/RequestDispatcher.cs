@@ -20,8 +20,7 @@ internal sealed class RequestDispatcher(SessionManager sessions, CallTable calls
     {
         if (request.BodyError is not null)
         {
-            var code = request.Type == uint.MaxValue ? ErrorCode.MissingRequestField : ErrorCode.InvalidMsgPack;
-            return new(Replies.Error(request.Sync, code, request.BodyError));
+            return new(Replies.Error(request.Sync, request.BodyErrorCode, request.BodyError));
         }
 
         switch (request.Type)
