@@ -67,7 +67,7 @@ internal sealed class ChapSha1Directory(InMemoryUserDirectory users) : IObservab
             credential = Prefix + Convert.ToBase64String(salt.AsSpan(0, 20)) + ":" + Convert.ToBase64String(scramble);
             return true;
         }
-        catch (Exception ex) when (ex is EndOfStreamException or MessagePackSerializationException)
+        catch (Exception ex) when (FrameReader.IsDecodingError(ex))
         {
             return false;
         }

@@ -27,26 +27,37 @@ internal sealed class IprotoConnectionHandler(
         {
             await ServeAsync(connection).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            // A bug, not a client's doing: counted so the fuzz test can see it, then Kestrel closes the socket.
+            activity.Faulted();
+            logger.LogError(ex, "The iproto handler failed");
+        }
         finally
         {
             activity.Closed();
         }
     }
 
-    private static void Track(ValueTask<ReplyBuffer> pending, IprotoConnection output, InFlight inFlight)
+    private static void Track(ulong sync, ValueTask<ReplyBuffer> pending, IprotoConnection output, InFlight inFlight)
     {
         inFlight.Add();
-        _ = Complete(pending, output, inFlight);
+        _ = Complete(sync, pending, output, inFlight);
 
-        static async Task Complete(ValueTask<ReplyBuffer> pending, IprotoConnection output, InFlight inFlight)
+        static async Task Complete(ulong sync, ValueTask<ReplyBuffer> pending, IprotoConnection output, InFlight inFlight)
         {
             try
             {
                 output.Send(await pending.ConfigureAwait(false));
             }
-            catch (Exception ex) when (ex is SessionKitException or InvalidOperationException)
+            catch (SessionClosedException)
             {
                 // The session closed under the request (a kick, the client left): there is no one to reply to.
+            }
+            catch (Exception ex)
+            {
+                // Any other failure of one request is that request's error reply, never the connection's end.
+                output.Send(Replies.Error(sync, ErrorCode.ProcLua, ex.Message));
             }
             finally
             {
@@ -104,6 +115,18 @@ internal sealed class IprotoConnectionHandler(
         }
     }
 
+    private ValueTask<ReplyBuffer> Dispatch(Session session, byte[] salt, IprotoRequest request)
+    {
+        try
+        {
+            return dispatcher.HandleAsync(session, salt, request);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<ReplyBuffer>(ex);
+        }
+    }
+
     private async Task ReadLoopAsync(PipeReader input, Session session, byte[] salt, IprotoConnection output, InFlight inFlight)
     {
         while (true)
@@ -126,14 +149,14 @@ internal sealed class IprotoConnectionHandler(
                 }
 
                 // Started at once and not awaited: a request that yields lets the next one run (replies by sync).
-                var pending = dispatcher.HandleAsync(session, salt, request!);
+                var pending = Dispatch(session, salt, request!);
                 if (pending.IsCompletedSuccessfully)
                 {
                     output.Send(pending.Result);
                 }
                 else
                 {
-                    Track(pending, output, inFlight);
+                    Track(request!.Sync, pending, output, inFlight);
                 }
             }
 

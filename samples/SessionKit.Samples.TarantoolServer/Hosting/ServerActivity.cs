@@ -5,10 +5,14 @@ public sealed class ServerActivity
 {
     private readonly object _lock = new();
     private int _open;
+    private int _faults;
     private TaskCompletionSource _idle = NewIdle(completed: true);
 
     /// <summary>Gets the number of connections being served.</summary>
     public int Open => Volatile.Read(ref _open);
+
+    /// <summary>Gets how many connections ended with an unexpected exception in the handler (always 0 unless there is a bug).</summary>
+    public int Faults => Volatile.Read(ref _faults);
 
     /// <summary>Waits until no connection is being served (each one's session disconnected and its requests finished).</summary>
     /// <returns>A task that completes when the server is idle.</returns>
@@ -19,6 +23,8 @@ public sealed class ServerActivity
             return _idle.Task;
         }
     }
+
+    internal void Faulted() => Interlocked.Increment(ref _faults);
 
     internal void Opened()
     {

@@ -114,7 +114,7 @@ internal static class FrameReader
                 }
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or MessagePackSerializationException or OverflowException)
+        catch (Exception ex) when (IsDecodingError(ex))
         {
             return null;
         }
@@ -177,7 +177,7 @@ internal static class FrameReader
                 }
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or MessagePackSerializationException or OverflowException or System.Text.DecoderFallbackException)
+        catch (Exception ex) when (IsDecodingError(ex))
         {
             return Invalid(type, sync);
         }
@@ -187,6 +187,11 @@ internal static class FrameReader
             Type = type, Sync = sync, SpaceId = space, FunctionName = function, Expression = expression, UserName = user, Tuple = tuple,
         };
     }
+
+    /// <summary>What MessagePackReader throws for bytes that are not (complete) MessagePack: a length past the end
+    /// comes as <see cref="ArgumentOutOfRangeException"/>, bad UTF-8 as a <see cref="System.Text.DecoderFallbackException"/>.</summary>
+    public static bool IsDecodingError(Exception ex) =>
+        ex is EndOfStreamException or MessagePackSerializationException or OverflowException or ArgumentException or InvalidOperationException;
 
     private static IprotoRequest Invalid(uint type, ulong sync) =>
         new() { Type = type, Sync = sync, BodyError = "Invalid MsgPack - packet body" };
