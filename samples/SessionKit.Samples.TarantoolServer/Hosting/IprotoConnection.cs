@@ -1,83 +1,58 @@
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using MessagePack;
 using SessionKit.Samples.TarantoolServer.Protocol;
 
 namespace SessionKit.Samples.TarantoolServer.Hosting;
 
 /// <summary>
-/// One client connection's output side and its <see cref="ISessionConnection"/>: requests run concurrently and each
-/// queues its finished reply frame; one writer loop owns the <see cref="PipeWriter"/> and flushes when the queue is
-/// empty, so replies of concurrent requests are serialized and a burst of pipelined requests costs one flush.
+/// One client connection's output side and its <see cref="ISessionConnection"/>. Requests run concurrently and each
+/// queues its finished reply frame; whoever finds the writer free (the reader after a batch of requests, or a request
+/// that finished later) becomes the writer, writes everything queued and flushes, so concurrent replies are
+/// serialized, a burst of pipelined requests costs one flush, and a reply needs no thread hop.
 /// </summary>
 internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessionConnection
 {
-    // Unbounded: a handler never waits to queue its reply. The reader stops reading while too many replies wait
-    // (see Backlog), which bounds the queue by the requests of one read.
-    private readonly Channel<ReplyBuffer> _replies = Channel.CreateUnbounded<ReplyBuffer>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<ReplyBuffer> _queue = new();
+
+    // 1 while one caller owns the PipeWriter (CompareExchange 0 -> 1); PipeWriter is not thread-safe.
+    private int _writing;
+
+    // Replies queued and not yet written: the reader stops reading while too many wait (a client that does not read).
+    private int _backlog;
+
+    // Set once the connection ended: later replies are dropped.
+    private volatile bool _completed;
 
     // Set by a reader waiting for the backlog to shrink; the writer completes it after each drain.
     private TaskCompletionSource? _drained;
 
-    // Replies queued and not yet written (ChannelReader.Count is not available with SingleReader).
-    private int _backlog;
-
     /// <summary>Gets or sets the session, once connected; the push path reads its manager's ambient sync.</summary>
     public Session? Session { get; set; }
 
-    /// <summary>Gets how many replies wait for the writer.</summary>
+    /// <summary>Gets how many replies wait to be written.</summary>
     public int Backlog => Volatile.Read(ref _backlog);
 
-    /// <summary>Queues a finished frame; after the connection ended it is dropped (the reply of a request that outlived its client).</summary>
-    public void Send(ReplyBuffer reply)
+    /// <summary>Queues a finished frame and writes it unless <paramref name="flush"/> is false (the reader flushes once per batch).</summary>
+    public void Send(ReplyBuffer reply, bool flush = true)
     {
-        Interlocked.Increment(ref _backlog);
-        if (!_replies.Writer.TryWrite(reply))
+        if (_completed)
         {
-            Interlocked.Decrement(ref _backlog);
             reply.Return();
+            return;
+        }
+
+        Interlocked.Increment(ref _backlog);
+        _queue.Enqueue(reply);
+        if (flush)
+        {
+            _ = FlushAsync();
         }
     }
 
-    /// <summary>Writes queued frames until <see cref="Complete"/>; flushes whenever the queue runs empty.</summary>
-    public async Task RunWriterAsync()
-    {
-        var reader = _replies.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var reply))
-                {
-                    System.Buffers.BuffersExtensions.Write(output, reply.Frame);
-                    reply.Return();
-                    Interlocked.Decrement(ref _backlog);
-                }
-
-                Interlocked.Exchange(ref _drained, null)?.TrySetResult();
-
-                var flushed = await output.FlushAsync().ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The client went away while we wrote: the reader sees the close and disconnects the session.
-        }
-        finally
-        {
-            _replies.Writer.TryComplete();
-            Interlocked.Exchange(ref _drained, null)?.TrySetResult();
-            while (reader.TryRead(out var left))
-            {
-                left.Return();
-            }
-        }
-    }
+    /// <summary>Writes what is queued unless another caller is writing (which then writes it too).</summary>
+    public Task FlushAsync() =>
+        Interlocked.CompareExchange(ref _writing, 1, 0) == 0 ? DrainAsync() : Task.CompletedTask;
 
     /// <summary>Waits until the writer has drained the queue to at most <paramref name="threshold"/> replies.</summary>
     public Task WaitForBacklogAsync(int threshold)
@@ -86,12 +61,16 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
         Volatile.Write(ref _drained, waiter);
 
         // Checked after publishing the waiter: if the writer drained in between, the queue is short now; otherwise
-        // items are queued and the writer will wake, drain them and complete the waiter.
-        return Backlog <= threshold || _replies.Reader.Completion.IsCompleted ? Task.CompletedTask : waiter.Task;
+        // the writer owns the output and completes the waiter after its drain.
+        return Backlog <= threshold || _completed ? Task.CompletedTask : waiter.Task;
     }
 
-    /// <summary>Stops accepting replies; the writer loop ends after writing what is queued.</summary>
-    public void Complete() => _replies.Writer.TryComplete();
+    /// <summary>Stops writing: replies still queued or sent later are dropped.</summary>
+    public void Complete()
+    {
+        _completed = true;
+        Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+    }
 
     /// <summary>box.session.push: an IPROTO_CHUNK with the sync of the request that pushes (0 outside a request).</summary>
     public ValueTask SendAsync(object message, CancellationToken cancellationToken)
@@ -106,5 +85,63 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
     {
         abort();
         return ValueTask.CompletedTask;
+    }
+
+    // Runs while owning _writing: write and flush until the queue is empty, then release ownership and re-check, so a
+    // reply queued just before the release is never left behind.
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var wrote = false;
+                while (!_completed && _queue.TryDequeue(out var reply))
+                {
+                    System.Buffers.BuffersExtensions.Write(output, reply.Frame);
+                    reply.Return();
+                    Interlocked.Decrement(ref _backlog);
+                    wrote = true;
+                }
+
+                if (wrote)
+                {
+                    var flushed = await output.FlushAsync().ConfigureAwait(false);
+                    Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+                    if (flushed.IsCompleted || flushed.IsCanceled)
+                    {
+                        Complete();
+                    }
+                }
+
+                if (_completed)
+                {
+                    // Keep ownership: nobody writes any more.
+                    DropQueued();
+                    return;
+                }
+
+                Volatile.Write(ref _writing, 0);
+                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            // The client went away while we wrote: the reader sees the close and disconnects the session.
+            Complete();
+            DropQueued();
+        }
+    }
+
+    private void DropQueued()
+    {
+        while (_queue.TryDequeue(out var left))
+        {
+            left.Return();
+            Interlocked.Decrement(ref _backlog);
+        }
     }
 }

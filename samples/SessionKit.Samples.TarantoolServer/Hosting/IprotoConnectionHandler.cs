@@ -69,7 +69,6 @@ internal sealed class IprotoConnectionHandler(
     private async Task ServeAsync(ConnectionContext connection)
     {
         var output = new IprotoConnection(connection.Transport.Output, connection.Abort);
-        var writer = output.RunWriterAsync();
         var salt = Greeting.NewSalt();
         Session session;
         try
@@ -85,11 +84,11 @@ internal sealed class IprotoConnectionHandler(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A failing on_connect: the greeting, then the error, then the close (spec §4.1 step 3).
-            output.Send(ReplyBuffer.Verbatim(Greeting.Build(options.InstanceUuid, salt)));
+            output.Send(ReplyBuffer.Verbatim(Greeting.Build(options.InstanceUuid, salt)), flush: false);
             var mapped = CallTable.Map(ex);
-            output.Send(Replies.Error(0, mapped.ErrorCode, mapped.Error!));
+            output.Send(Replies.Error(0, mapped.ErrorCode, mapped.Error!), flush: false);
+            await output.FlushAsync().ConfigureAwait(false);
             output.Complete();
-            await writer.ConfigureAwait(false);
             return;
         }
 
@@ -111,7 +110,6 @@ internal sealed class IprotoConnectionHandler(
             await sessions.DisconnectAsync(session, transportException: transportError).ConfigureAwait(false);
             await inFlight.WaitAsync().ConfigureAwait(false);
             output.Complete();
-            await writer.ConfigureAwait(false);
         }
     }
 
@@ -152,7 +150,8 @@ internal sealed class IprotoConnectionHandler(
                 var pending = Dispatch(session, salt, request!);
                 if (pending.IsCompletedSuccessfully)
                 {
-                    output.Send(pending.Result);
+                    // Written after the batch: pipelined requests read together are answered with one flush.
+                    output.Send(pending.Result, flush: false);
                 }
                 else
                 {
@@ -161,6 +160,7 @@ internal sealed class IprotoConnectionHandler(
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
+            await output.FlushAsync().ConfigureAwait(false);
             if (broken)
             {
                 logger.LogDebug("Closing session {SessionId}: unreadable frame", session.Id);
