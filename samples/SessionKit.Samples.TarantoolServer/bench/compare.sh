@@ -28,6 +28,10 @@ pids+=($!)
 wait_for "$work/sample.out" "listening on"
 sport="$(grep -o '[0-9]*$' "$work/sample.out" | head -1)"
 
+# One warm-up run per side, not counted: the sample's JIT tiers up and both servers grow their buffers.
+tarantool "$here/load.lua" "$tport" 200 200 >/dev/null
+tarantool "$here/load.lua" "$sport" 200 200 >/dev/null
+
 for r in $(seq 1 "$rounds"); do
   for side in tarantool sample; do
     port="$tport"; [ "$side" = sample ] && port="$sport"
