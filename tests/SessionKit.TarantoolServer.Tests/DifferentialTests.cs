@@ -34,6 +34,11 @@ public sealed partial class DifferentialTests
         await using (var sample = await SampleServer.StartAsync())
         {
             sampleOut = await Tarantool.RunClientAsync(sample.Port);
+
+            // Every connection the client made was disconnected and its session destroyed.
+            await sample.WhenIdleAsync();
+            sample.Sessions.Count.Should().Be(0);
+            sample.Log.Disconnects.Should().Be(sample.Log.Connects);
         }
 
         var tarantool = ClientOutput.Parse(tarantoolOut);
