@@ -217,6 +217,37 @@ public sealed class ProtocolTests(SampleFixture fixture) : IClassFixture<SampleF
     }
 
     [Fact]
+    public async Task AClientThatSendsWithoutReading_ThenHangsUp_LeavesNoSessionBehind()
+    {
+        var before = Server.Log.Disconnects;
+        await using (var client = await RawClient.ConnectAsync(Server.Port))
+        {
+            // 50,000 pipelined pings, never read: the replies (about 750 kB) fill the small receive buffer and the
+            // server's write waits, so it stops reading at its reply limit. Sent from another task, since the send
+            // itself blocks once the server stops reading.
+            client.Socket.ReceiveBufferSize = 4096;
+            var pings = Enumerable.Range(1, 50_000).SelectMany(i => RawClient.Frame(64, (ulong)i)).ToArray();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await client.SendAsync(pings);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or TimeoutException)
+                {
+                    // Cut off by the hang-up below.
+                }
+            });
+
+            // The session exists (the ping burst is being served) before the client hangs up.
+            (await client.ReadAsync())!.Type.Should().Be(0);
+        }
+
+        await Server.WhenIdleAsync();
+        Server.Log.Disconnects.Should().Be(before + 1);
+    }
+
+    [Fact]
     public async Task AHeaderThatIsNotAMap_ClosesTheConnection()
     {
         await using var client = await RawClient.ConnectAsync(Server.Port);

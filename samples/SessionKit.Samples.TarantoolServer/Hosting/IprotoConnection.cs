@@ -15,8 +15,9 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
 {
     private readonly ConcurrentQueue<ReplyBuffer> _queue = new();
 
-    // 1 while one caller owns the PipeWriter (CompareExchange 0 -> 1); PipeWriter is not thread-safe.
-    private int _writing;
+    // Held by the one caller that owns the PipeWriter (PipeWriter is not thread-safe); taken with Wait(0), never
+    // waited for on the reply path. EndAsync waits for it so that no write races Kestrel completing the pipe.
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     // Replies queued and not yet written: the reader stops reading while too many wait (a client that does not read).
     private int _backlog;
@@ -52,7 +53,7 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
 
     /// <summary>Writes what is queued unless another caller is writing (which then writes it too).</summary>
     public Task FlushAsync() =>
-        Interlocked.CompareExchange(ref _writing, 1, 0) == 0 ? DrainAsync() : Task.CompletedTask;
+        !_completed && _writer.Wait(0) ? DrainAsync() : Task.CompletedTask;
 
     /// <summary>Waits until the writer has drained the queue to at most <paramref name="threshold"/> replies.</summary>
     public Task WaitForBacklogAsync(int threshold)
@@ -70,6 +71,14 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
     {
         _completed = true;
         Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+    }
+
+    /// <summary>Stops writing and waits until a write in progress has finished (the connection then ends).</summary>
+    public async Task EndAsync()
+    {
+        Complete();
+        await _writer.WaitAsync().ConfigureAwait(false);
+        DropQueued();
     }
 
     /// <summary>box.session.push: an IPROTO_CHUNK with the sync of the request that pushes (0 outside a request).</summary>
@@ -114,15 +123,10 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
                     }
                 }
 
-                if (_completed)
-                {
-                    // Keep ownership: nobody writes any more.
-                    DropQueued();
-                    return;
-                }
+                _writer.Release();
 
-                Volatile.Write(ref _writing, 0);
-                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                // A reply queued after the last dequeue found the writer taken and left it to us: take it back.
+                if (_completed || _queue.IsEmpty || !_writer.Wait(0))
                 {
                     return;
                 }
@@ -133,6 +137,7 @@ internal sealed class IprotoConnection(PipeWriter output, Action abort) : ISessi
             // The client went away while we wrote: the reader sees the close and disconnects the session.
             Complete();
             DropQueued();
+            _writer.Release();
         }
     }
 

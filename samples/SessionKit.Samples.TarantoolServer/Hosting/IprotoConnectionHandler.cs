@@ -88,7 +88,7 @@ internal sealed class IprotoConnectionHandler(
             var mapped = CallTable.Map(ex);
             output.Send(Replies.Error(0, mapped.ErrorCode, mapped.Error!), flush: false);
             await output.FlushAsync().ConfigureAwait(false);
-            output.Complete();
+            await output.EndAsync().ConfigureAwait(false);
             return;
         }
 
@@ -109,7 +109,11 @@ internal sealed class IprotoConnectionHandler(
             // on_disconnect runs now, even while requests still run (Tarantool since 1.10.3); their replies are dropped.
             await sessions.DisconnectAsync(session, transportException: transportError).ConfigureAwait(false);
             await inFlight.WaitAsync().ConfigureAwait(false);
-            output.Complete();
+
+            // A write may be waiting on a client that stopped reading: cancel it, then wait for the writer to let go
+            // of the PipeWriter, which Kestrel completes once this method returns.
+            connection.Transport.Output.CancelPendingFlush();
+            await output.EndAsync().ConfigureAwait(false);
         }
     }
 
