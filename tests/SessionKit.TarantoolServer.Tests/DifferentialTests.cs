@@ -48,6 +48,7 @@ public sealed partial class DifferentialTests
         ours.Values["ping"].Should().Be("true");
         ours.Values["alice.user"].Should().Be("alice");
         ours.Values["fibers.sync_matched"].Should().Be("64");
+        ours.Values["alice.eval_console"].Should().Be("---\n- alice\n...");
         ours.Values["alice.pushes"].Should().Be("[\"done\",[\"p1\",{\"p\":2}]]");
         ours.Values["raw.user_after_failure"].Should().Be("code=0 sync_ok=true schema=true data=[\"alice\"]");
         ours.Values.Where(v => v.Key.StartsWith("console.", StringComparison.Ordinal)).Select(v => v.Value)
