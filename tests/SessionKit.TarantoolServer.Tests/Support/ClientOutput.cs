@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace SessionKit.TarantoolServer.Tests.Support;
 
 /// <summary>
-/// client.lua's key/value lines, normalised: peer ports become PORT and session ids become ordinals in order of first
+/// client.lua's key/value lines, normalised: ports on 127.0.0.1 become PORT (the peers' ephemeral ports, and the
+/// server's own port in tarantoolctl's "connected to" banner) and session ids become ordinals in order of first
 /// appearance (Tarantool also numbers its own fibers' sessions, so raw ids differ). Nothing else is changed.
 /// </summary>
 internal sealed partial class ClientOutput
