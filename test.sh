@@ -14,6 +14,16 @@ if ! command -v tarantool >/dev/null 2>&1; then
   fi
 fi
 
+# The Tarantool-compatible server's differential test runs `tarantoolctl connect` (package tarantool-common).
+if ! command -v tarantoolctl >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing tarantool-common (tarantoolctl, for the TarantoolServer differential test)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tarantool-common >/dev/null
+  else
+    echo "tarantoolctl is missing: install it (apt-get install -y tarantool-common) for the TarantoolServer tests" >&2
+  fi
+fi
+
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
