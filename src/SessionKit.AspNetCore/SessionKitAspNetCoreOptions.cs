@@ -41,9 +41,9 @@ public sealed class SessionKitAspNetCoreOptions
     public string HubClientMethod { get; set; } = "SessionMessage";
 
     /// <summary>
-    /// Gets or sets how long a WebSocket endpoint waits, after a server-side close sent its close frame, for the client
-    /// to answer with its own before the socket is aborted.
+    /// Gets or sets how long a server-side close waits for the client to answer it (a WebSocket's close frame, SignalR's
+    /// close message) before the connection is aborted: aborting at once could drop the message that tells the client why.
     /// </summary>
     /// <value>5 seconds.</value>
-    public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

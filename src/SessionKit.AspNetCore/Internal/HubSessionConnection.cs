@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace SessionKit.AspNetCore.Internal;
 /// would send), a close writes SignalR's close message with the reason, so the client's <c>Closed</c> handler sees it,
 /// then aborts the connection.
 /// </summary>
-internal sealed class HubSessionConnection(HubConnectionContext connection, IHubClients clients, string method) : ISessionConnection
+internal sealed class HubSessionConnection(HubConnectionContext connection, IHubClients clients, string method, TimeSpan closeTimeout, TimeProvider timeProvider) : ISessionConnection
 {
     private static readonly ConcurrentDictionary<Type, Type> HubContextTypes = new();
 
@@ -29,6 +30,18 @@ internal sealed class HubSessionConnection(HubConnectionContext connection, IHub
         try
         {
             await connection.WriteAsync(new CloseMessage(reason.ToString(), allowReconnect: false), cancellationToken).ConfigureAwait(false);
+
+            // Aborting right after the write can drop the close message still on its way out (the client then sees a
+            // reset, not the reason). A client closes the connection itself when it reads the message: wait for that,
+            // bounded, and abort only a client that does not answer.
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var aborted = connection.ConnectionAborted.UnsafeRegister(static s => ((TaskCompletionSource)s!).TrySetResult(), ended);
+            using var closed = connection.Features.Get<IConnectionLifetimeFeature>()?.ConnectionClosed.UnsafeRegister(static s => ((TaskCompletionSource)s!).TrySetResult(), ended);
+            await ended.Task.WaitAsync(closeTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The client did not hang up in time: the abort below ends the connection.
         }
         finally
         {

@@ -19,7 +19,7 @@ internal sealed class SessionHubFilter(HttpSessions sessions, ILogger<SessionHub
         }
 
         var user = items.TryGetValue(HubItems.User, out var mapped) ? mapped as SessionUser : null;
-        var transport = new HubSessionConnection(hubConnection, HubSessionConnection.ClientsOf(context.ServiceProvider, context.Hub.GetType()), sessions.Options.HubClientMethod);
+        var transport = new HubSessionConnection(hubConnection, HubSessionConnection.ClientsOf(context.ServiceProvider, context.Hub.GetType()), sessions.Options.HubClientMethod, sessions.Options.CloseTimeout, sessions.Manager.TimeProvider);
         Session session;
         try
         {

@@ -98,7 +98,7 @@ internal sealed class SessionWebSocketEndpoint(Func<SessionWebSocket, Task> hand
     private static async Task FinishCloseAsync(HttpSessions sessions, WebSocketSessionConnection connection, Task<ValueWebSocketReceiveResult>? pending)
     {
         var socket = connection.Socket;
-        using var timeout = new CancellationTokenSource(sessions.Options.WebSocketCloseTimeout, sessions.Manager.TimeProvider);
+        using var timeout = new CancellationTokenSource(sessions.Options.CloseTimeout, sessions.Manager.TimeProvider);
         var buffer = new byte[256];
         try
         {

@@ -26,7 +26,7 @@ public static class SessionWebSocketEndpointExtensions
     /// account, an <c>on_connect</c> trigger that throws, shutdown) closes the accepted socket with the reason. A
     /// SessionKit close (a kick, a conflict, an eviction, shutdown) sends a close frame
     /// (<see cref="SessionWebSocketCloseStatus"/>) under the socket's send lock, then the endpoint waits up to
-    /// <see cref="SessionKitAspNetCoreOptions.WebSocketCloseTimeout"/> for the client's answer. Sends are serialized per socket.
+    /// <see cref="SessionKitAspNetCoreOptions.CloseTimeout"/> for the client's answer. Sends are serialized per socket.
     /// </para>
     /// </remarks>
     public static IEndpointConventionBuilder MapSessionWebSocket(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern, Func<SessionWebSocket, Task> handler)
