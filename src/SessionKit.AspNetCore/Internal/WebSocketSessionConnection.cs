@@ -34,12 +34,57 @@ internal sealed class WebSocketSessionConnection(WebSocket socket) : ISessionCon
         };
     }
 
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, bool endOfMessage, CancellationToken cancellationToken)
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, bool endOfMessage, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Uncontended, and the socket completing synchronously (it usually does: Kestrel buffers the frame), a send
+        // costs the lock's two interlocked operations and nothing else.
+        if (!_sendLock.Wait(0, CancellationToken.None))
+        {
+            return SendAfterLockAsync(payload, type, endOfMessage, cancellationToken);
+        }
+
+        ValueTask pending;
         try
         {
-            await socket.SendAsync(payload, type, endOfMessage, cancellationToken).ConfigureAwait(false);
+            pending = socket.SendAsync(payload, type, endOfMessage, cancellationToken);
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            _sendLock.Release();
+            return default;
+        }
+
+        return ReleaseAfterAsync(pending);
+    }
+
+    private async ValueTask SendAfterLockAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ValueTask pending;
+        try
+        {
+            pending = socket.SendAsync(payload, type, endOfMessage, cancellationToken);
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        await ReleaseAfterAsync(pending).ConfigureAwait(false);
+    }
+
+    private async ValueTask ReleaseAfterAsync(ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
         }
         finally
         {

@@ -51,22 +51,12 @@ public sealed class SessionWebSocket
     /// </param>
     /// <returns>The frame's type, length and end-of-message flag; <see cref="WebSocketMessageType.Close"/> when the client closed.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_pending is null && !cancellationToken.CanBeCanceled)
-        {
-            // The common case costs what a plain receive costs.
-            return await _connection.Socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        _buffer ??= new byte[Math.Max(buffer.Length, 1024)];
-        var pending = _pending ?? _connection.Socket.ReceiveAsync(_buffer.AsMemory(0, Math.Min(buffer.Length, _buffer.Length)), CancellationToken.None).AsTask();
-        _pending = pending;
-        var result = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _pending = null;
-        var count = Math.Min(result.Count, buffer.Length);
-        _buffer.AsMemory(0, count).CopyTo(buffer);
-        return new ValueWebSocketReceiveResult(count, result.MessageType, result.EndOfMessage);
+        // The common case costs what a plain receive costs: the socket's own task, no state machine of ours.
+        return _pending is null && !cancellationToken.CanBeCanceled
+            ? _connection.Socket.ReceiveAsync(buffer, CancellationToken.None)
+            : ReceiveDetachedAsync(buffer, cancellationToken);
     }
 
     /// <summary>Sends one frame, after any send already in progress on this socket.</summary>
@@ -84,5 +74,17 @@ public sealed class SessionWebSocket
         var pending = _pending;
         _pending = null;
         return pending;
+    }
+
+    private async ValueTask<ValueWebSocketReceiveResult> ReceiveDetachedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        _buffer ??= new byte[Math.Max(buffer.Length, 1024)];
+        var pending = _pending ?? _connection.Socket.ReceiveAsync(_buffer.AsMemory(0, Math.Min(buffer.Length, _buffer.Length)), CancellationToken.None).AsTask();
+        _pending = pending;
+        var result = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _pending = null;
+        var count = Math.Min(result.Count, buffer.Length);
+        _buffer.AsMemory(0, count).CopyTo(buffer);
+        return new ValueWebSocketReceiveResult(count, result.MessageType, result.EndOfMessage);
     }
 }

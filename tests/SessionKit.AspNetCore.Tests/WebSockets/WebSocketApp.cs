@@ -7,7 +7,7 @@ namespace SessionKit.AspNetCore.Tests.WebSockets;
 
 /// <summary>
 /// A Kestrel app with one session WebSocket endpoint at <c>/ws</c> whose handler reads text commands: <c>whoami</c>
-/// answers <c>ID USER TYPE PEER</c>, <c>bind R</c> binds resource R and answers <c>bound R</c>, <c>throw</c> throws,
+/// answers <c>ID USER TYPE PEER</c>, <c>bind R</c> binds resource R and answers <c>bound R</c>, <c>throw</c> throws, <c>cancel</c> cancels its own receive,
 /// anything else is echoed. Its receive loop passes the session's <c>Closed</c> token, as hand-written loops do: that
 /// cancellation must not cost the client its close frame.
 /// </summary>
@@ -44,6 +44,14 @@ internal static class WebSocketApp
             {
                 var bound = await session.Manager.Users.BindResourceAsync(session, command[5..]);
                 await ws.SendAsync(Encoding.UTF8.GetBytes($"bound {bound}"));
+            }
+            else if (command == "cancel")
+            {
+                // The handler's own token ends its receive (a request timeout, say): the endpoint must still close
+                // the socket politely and disconnect the session.
+                using var cancelled = new CancellationTokenSource();
+                await cancelled.CancelAsync();
+                await ws.ReceiveAsync(buffer, cancelled.Token);
             }
             else if (command == "throw")
             {

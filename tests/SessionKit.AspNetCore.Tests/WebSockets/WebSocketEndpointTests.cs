@@ -116,6 +116,21 @@ public sealed class WebSocketEndpointTests
     }
 
     [Fact]
+    public async Task HandlerCancelled_ClosesTheSocketNormally_AndDisconnectsTheSessionOnce()
+    {
+        var journal = new TriggerJournal();
+        await using var app = await WebSocketApp.StartAsync(journal);
+        using var client = await WebSocketClient.ConnectAsync(app.WebSocketUri("/ws?user=alice"));
+
+        await client.SendAsync("cancel");
+
+        var close = await client.Closed.WaitAsync(KestrelApp.Watchdog);
+        close.Status.Should().Be((int)WebSocketCloseStatus.NormalClosure, "a cancelled receive does not abort the socket: the endpoint closes it");
+        await journal.Disconnects(1);
+        journal.DisconnectsPerSession.Values.Should().Equal(1);
+    }
+
+    [Fact]
     public async Task ClientAborts_DisconnectsTheSessionOnce()
     {
         var journal = new TriggerJournal();
