@@ -99,6 +99,3 @@ internal sealed class WebSocketClient : IDisposable
         }
     }
 }
-
-/// <summary>What the server's close frame said.</summary>
-internal sealed record ServerClose(int? Status, string? Description);

@@ -75,14 +75,10 @@ internal sealed class SessionHubFilter(HttpSessions sessions, ILogger<SessionHub
         var hub = HubSession.Of(context.Context);
         try
         {
-            if (hub is not null && hub.Session.State == SessionState.Open)
-            {
-                using (sessions.Manager.Enter(hub.Session))
-                {
-                    await next(context, exception).ConfigureAwait(false);
-                }
-            }
-            else
+            // The hub's OnDisconnectedAsync runs inside the session while it is open; after a kick it runs outside
+            // (a closed session takes no new scope), but it always runs.
+            var scope = hub is not null && TryEnter(hub.Session, out var entered) ? entered : default(SessionScope?);
+            using (scope)
             {
                 await next(context, exception).ConfigureAwait(false);
             }
@@ -93,6 +89,26 @@ internal sealed class SessionHubFilter(HttpSessions sessions, ILogger<SessionHub
             {
                 await sessions.DisconnectAsync(hub.Session, exception).ConfigureAwait(false);
             }
+        }
+    }
+
+    private bool TryEnter(Session session, out SessionScope scope)
+    {
+        scope = default;
+        if (session.State != SessionState.Open)
+        {
+            return false;
+        }
+
+        try
+        {
+            scope = sessions.Manager.Enter(session);
+            return true;
+        }
+        catch (SessionClosedException)
+        {
+            // Closed between the check and the entry.
+            return false;
         }
     }
 }
