@@ -98,6 +98,12 @@ internal sealed class SessionWebSocketEndpoint(Func<SessionWebSocket, Task> hand
     private static async Task FinishCloseAsync(HttpSessions sessions, WebSocketSessionConnection connection, Task<ValueWebSocketReceiveResult>? pending)
     {
         var socket = connection.Socket;
+        if (pending is null && socket.State != WebSocketState.CloseSent)
+        {
+            // The usual end: the client closed first and the close above answered it. No timer, no buffer.
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(sessions.Options.CloseTimeout, sessions.Manager.TimeProvider);
         var buffer = new byte[256];
         try
