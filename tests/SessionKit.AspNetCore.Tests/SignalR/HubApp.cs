@@ -11,6 +11,7 @@ internal static class HubApp
             builder =>
             {
                 builder.Services.AddSignalR();
+                builder.Services.AddSingleton<HubProbe>();
                 var registered = builder.Services.AddSessions(o => options?.Invoke(o)).AddAspNetCore();
                 journal.Register(registered);
                 sessions?.Invoke(registered);

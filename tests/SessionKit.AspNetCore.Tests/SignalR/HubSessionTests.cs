@@ -29,6 +29,23 @@ public sealed class HubSessionTests
     }
 
     [Fact]
+    public async Task TheHubsOnDisconnectedAsync_RunsInsideTheSession_ThenTheSessionIsDisconnectedOnce()
+    {
+        var journal = new TriggerJournal();
+        await using var app = await HubApp.StartAsync(journal);
+        await using var client = await HubClient.StartAsync(app, "?user=alice");
+        await journal.Connects(1);
+        var session = journal.Connected.Single();
+
+        await client.Connection.StopAsync().WaitAsync(KestrelApp.Watchdog);
+
+        (await app.App.Services.GetRequiredService<HubProbe>().Disconnected.WaitAsync(KestrelApp.Watchdog)).Should().Be(session.Id);
+        await journal.Disconnects(1);
+        journal.DisconnectsPerSession.Values.Should().Equal(1);
+        journal.ReasonOf(session.Id).Should().Be(SessionCloseReason.ClientDisconnected);
+    }
+
+    [Fact]
     public async Task AKickFromOutsideTheHub_ClosesTheClient_WithTheReason()
     {
         var journal = new TriggerJournal();

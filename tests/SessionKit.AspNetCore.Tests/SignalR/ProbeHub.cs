@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace SessionKit.AspNetCore.Tests.SignalR;
 
 /// <summary>A hub that reports what SessionKit's ambient context says inside its methods.</summary>
-public sealed class ProbeHub(SessionManager sessions) : Hub
+public sealed class ProbeHub(SessionManager sessions, HubProbe probe) : Hub
 {
     /// <summary>Answers <c>CURRENT-ID USER SYNC TYPE CONTEXT-SESSION-ID</c> as seen inside the hub method.</summary>
     public string Whoami() =>
@@ -17,5 +17,11 @@ public sealed class ProbeHub(SessionManager sessions) : Hub
         }
 
         return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        probe.OnDisconnected(sessions.Current?.Id ?? 0);
+        return base.OnDisconnectedAsync(exception);
     }
 }
