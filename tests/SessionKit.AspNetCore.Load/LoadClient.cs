@@ -4,16 +4,21 @@ using System.Net.WebSockets;
 
 namespace SessionKit.AspNetCore.Load;
 
-/// <summary>The client side of each measure, over loopback; every loop has a fixed count.</summary>
-internal sealed class LoadClient(Uri address)
+/// <summary>
+/// The client side of each measure, over loopback; every loop has a fixed count. Besides the rate, each measure reads the
+/// server process's CPU time (<paramref name="serverCpu"/>) before and after: CPU time per operation is what the
+/// endpoint costs, and unlike the rate it hardly moves when other work shares the machine.
+/// </summary>
+internal sealed class LoadClient(Uri address, Func<TimeSpan> serverCpu)
 {
     private readonly HttpClient _http = new() { BaseAddress = address };
     private readonly byte[] _payload = new byte[64];
 
     /// <summary>Opens and closes (full close handshake) <paramref name="count"/> sockets from <paramref name="workers"/> clients; returns sockets per second.</summary>
-    public async Task<double> ConnectCloseAsync(string variant, int count, int workers)
+    public async Task<Measure> ConnectCloseAsync(string variant, int count, int workers)
     {
         var uri = SocketUri(variant);
+        var cpu = serverCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
@@ -24,15 +29,16 @@ internal sealed class LoadClient(Uri address)
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             }
         })));
-        return count / clock.Elapsed.TotalSeconds;
+        return new Measure(count / clock.Elapsed.TotalSeconds, (serverCpu() - cpu).TotalMicroseconds / count);
     }
 
     /// <summary><paramref name="sockets"/> sockets each send and await the echo of <paramref name="messages"/> messages; returns messages per second.</summary>
-    public async Task<double> EchoAsync(string variant, int sockets, int messages)
+    public async Task<Measure> EchoAsync(string variant, int sockets, int messages)
     {
         var open = await OpenAsync(variant, sockets);
         try
         {
+            var cpu = serverCpu();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(open.Select(socket => Task.Run(async () =>
             {
@@ -47,7 +53,7 @@ internal sealed class LoadClient(Uri address)
                     }
                 }
             })));
-            return sockets * messages / clock.Elapsed.TotalSeconds;
+            return new Measure(sockets * messages / clock.Elapsed.TotalSeconds, (serverCpu() - cpu).TotalMicroseconds / (sockets * messages));
         }
         finally
         {

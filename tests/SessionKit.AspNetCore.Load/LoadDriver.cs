@@ -15,7 +15,11 @@ internal static class LoadDriver
         using var server = StartServer(out var address);
         try
         {
-            var client = new LoadClient(address);
+            var client = new LoadClient(address, () =>
+            {
+                server.Refresh();
+                return server.TotalProcessorTime;
+            });
             Console.WriteLine($"server {address}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; server GC {GCSettings.IsServerGC}; {settings}");
 
             // Warm-up: JIT, tiered compilation and the connection paths of both endpoints, not measured.
@@ -25,8 +29,8 @@ internal static class LoadDriver
                 await client.EchoAsync(variant, settings.EchoSockets, Math.Min(500, settings.EchoMessages));
             }
 
-            var connects = Variants.ToDictionary(v => v, _ => new List<double>());
-            var echoes = Variants.ToDictionary(v => v, _ => new List<double>());
+            var connects = Variants.ToDictionary(v => v, _ => new List<Measure>());
+            var echoes = Variants.ToDictionary(v => v, _ => new List<Measure>());
             for (var round = 0; round < settings.Rounds; round++)
             {
                 // Alternate the order so that neither variant always runs on a warmer (or more tired) machine.
@@ -34,7 +38,7 @@ internal static class LoadDriver
                 {
                     connects[variant].Add(await client.ConnectCloseAsync(variant, settings.Connects, settings.ConnectWorkers));
                     echoes[variant].Add(await client.EchoAsync(variant, settings.EchoSockets, settings.EchoMessages));
-                    Console.WriteLine($"round {round + 1} {variant}: {connects[variant][^1]:F0} connect+close/s, {echoes[variant][^1]:F0} echo msgs/s");
+                    Console.WriteLine($"round {round + 1} {variant}: {connects[variant][^1].Rate:F0} connect+close/s ({connects[variant][^1].CpuMicrosPerOp:F1} µs server CPU each), {echoes[variant][^1].Rate:F0} echo msgs/s ({echoes[variant][^1].CpuMicrosPerOp:F2} µs each)");
                 }
             }
 
@@ -54,19 +58,33 @@ internal static class LoadDriver
         }
     }
 
-    private static void PrintTable(Dictionary<string, List<double>> connects, Dictionary<string, List<double>> echoes, Dictionary<string, double> memory, LoadSettings settings)
+    private static void PrintTable(Dictionary<string, List<Measure>> connects, Dictionary<string, List<Measure>> echoes, Dictionary<string, double> memory, LoadSettings settings)
     {
-        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-        static string F(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
-        var connectPlain = Median(connects["plain"]);
-        var connectSession = Median(connects["session"]);
-        var echoPlain = Median(echoes["plain"]);
-        var echoSession = Median(echoes["session"]);
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+
+        static string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
+        var rows = new[]
+        {
+            ("WebSocket connect + close per second", connects, $"{settings.ConnectWorkers} clients in parallel"),
+            ("echo messages per second", echoes, $"{settings.EchoSockets} sockets, 64 B ping-pong"),
+        };
         Console.WriteLine();
-        Console.WriteLine($"| measure (median of {settings.Rounds} rounds) | plain endpoint | SessionKit endpoint | ratio |");
+        Console.WriteLine($"| measure (median of {settings.Rounds} rounds) | plain endpoint | SessionKit endpoint | SessionKit ÷ plain |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
-        Console.WriteLine($"| WebSocket connect + close per second ({settings.ConnectWorkers} clients in parallel) | {F(connectPlain)} | {F(connectSession)} | {connectSession / connectPlain:F2}× |");
-        Console.WriteLine($"| echo messages per second ({settings.EchoSockets} sockets, 64 B ping-pong) | {F(echoPlain)} | {F(echoSession)} | {echoSession / echoPlain:F2}× |");
+        foreach (var (name, measures, how) in rows)
+        {
+            var plainRate = Median(measures["plain"].Select(m => m.Rate));
+            var sessionRate = Median(measures["session"].Select(m => m.Rate));
+            var plainCpu = Median(measures["plain"].Select(m => m.CpuMicrosPerOp));
+            var sessionCpu = Median(measures["session"].Select(m => m.CpuMicrosPerOp));
+            Console.WriteLine($"| {name} ({how}) | {F(plainRate)} | {F(sessionRate)} | {sessionRate / plainRate:F2}× |");
+            Console.WriteLine($"| server CPU per operation, and the throughput it allows (plain ÷ SessionKit) | {F(plainCpu, "N2")} µs | {F(sessionCpu, "N2")} µs | {plainCpu / sessionCpu:F2}× |");
+        }
+
         Console.WriteLine($"| server managed memory per open WebSocket ({settings.MemorySockets} open) | {F(memory["plain"])} B | {F(memory["session"])} B | +{F(memory["session"] - memory["plain"])} B |");
     }
 
