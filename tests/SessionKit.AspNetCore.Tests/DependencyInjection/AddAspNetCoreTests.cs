@@ -53,4 +53,22 @@ public sealed class AddAspNetCoreTests
         options.WebSocketSessionType.Should().Be(new SessionType("ws"));
         options.SignalRSessionType.Should().Be(new SessionType("signalr"));
     }
+
+    [Theory]
+    [InlineData(0, "SessionMessage", "CloseTimeout")]
+    [InlineData(5, " ", "HubClientMethod")]
+    public async Task InvalidOptions_FailTheHostsStart_NamingTheOption(int closeSeconds, string method, string option)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSessions().AddAspNetCore(o =>
+        {
+            o.CloseTimeout = TimeSpan.FromSeconds(closeSeconds);
+            o.HubClientMethod = method;
+        });
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain(option);
+    }
 }
