@@ -24,6 +24,17 @@ if ! command -v tarantoolctl >/dev/null 2>&1; then
   fi
 fi
 
+# The browser tests (tests/SessionKit.Browser.Tests) drive Debian's Chromium through Playwright, which cannot download
+# a browser of its own here.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing chromium (browser tests drive a real one)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install it (apt-get install -y chromium) so the browser tests can run" >&2
+  fi
+fi
+
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
