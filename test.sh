@@ -14,6 +14,27 @@ if ! command -v tarantool >/dev/null 2>&1; then
   fi
 fi
 
+# The Tarantool-compatible server's differential test runs `tarantoolctl connect` (package tarantool-common).
+if ! command -v tarantoolctl >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing tarantool-common (tarantoolctl, for the TarantoolServer differential test)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tarantool-common >/dev/null
+  else
+    echo "tarantoolctl is missing: install it (apt-get install -y tarantool-common) for the TarantoolServer tests" >&2
+  fi
+fi
+
+# The browser tests (tests/SessionKit.Browser.Tests) drive Debian's Chromium through Playwright, which cannot download
+# a browser of its own here.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing chromium (browser tests drive a real one)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install it (apt-get install -y chromium) so the browser tests can run" >&2
+  fi
+fi
+
 # The Redis directory's tests start their own redis-server processes (never the system service).
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

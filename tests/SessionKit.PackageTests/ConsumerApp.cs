@@ -14,14 +14,17 @@ internal sealed class ConsumerApp
     private readonly string _sdk;
     private readonly string _noWarn;
     private readonly IReadOnlyDictionary<string, string> _packages;
+    private readonly IReadOnlyDictionary<string, string> _feeds;
 
     /// <param name="fixture">The packed package and its feed.</param>
     /// <param name="name">The app's folder name under the fixture's root.</param>
     /// <param name="sdk">The project SDK: a Web SDK project has ASP.NET Core's implicit usings, where name clashes show.</param>
     /// <param name="packages">Further package references (id → version) beside SessionKit and Microsoft.Extensions.DependencyInjection.</param>
     /// <param name="noWarn">Compiler warnings not to treat as errors (every other warning is one).</param>
-    public ConsumerApp(PackageFixture fixture, string name, string sdk = "Microsoft.NET.Sdk", IReadOnlyDictionary<string, string>? packages = null, string noWarn = "")
+    /// <param name="feeds">Further folder feeds (folder → the one package id it serves), for satellite packages packed elsewhere.</param>
+    public ConsumerApp(PackageFixture fixture, string name, string sdk = "Microsoft.NET.Sdk", IReadOnlyDictionary<string, string>? packages = null, string noWarn = "", IReadOnlyDictionary<string, string>? feeds = null)
     {
+        _feeds = feeds ?? new Dictionary<string, string>();
         _noWarn = noWarn;
         _fixture = fixture;
         _sdk = sdk;
@@ -116,11 +119,13 @@ internal sealed class ConsumerApp
                 "packageSources",
                 new XElement("clear"),
                 Add("sessionkit-feed", _fixture.Feed),
+                _feeds.Select((f, i) => Add($"satellite-feed-{i}", f.Key)),
                 Directory.Exists(cache) ? Add("machine-cache", cache) : null,
                 sources.Select((s, i) => Add($"machine-{i}", s))),
             new XElement(
                 "packageSourceMapping",
                 Map("sessionkit-feed", "SessionKit"),
+                _feeds.Select((f, i) => Map($"satellite-feed-{i}", f.Value)),
                 Directory.Exists(cache) ? Map("machine-cache", "*") : null,
                 sources.Select((_, i) => Map($"machine-{i}", "*"))));
         await File.WriteAllTextAsync(Path.Combine(Folder, "nuget.config"), config.ToString());

@@ -215,7 +215,8 @@ public sealed class UserSessions
         var targets = sessions.ToArray();
         foreach (var session in targets)
         {
-            SessionGuards.Validate(session, _owner);
+            // Named after the list the caller passed: "session" would name a parameter this method does not have.
+            SessionGuards.Validate(session, _owner, nameof(sessions));
         }
 
         _lifetime.ThrowIfDisposed();

@@ -7,14 +7,15 @@ namespace SessionKit;
 /// <summary>
 /// The embedded user directory: <c>guest</c> (id 0, no password) and <c>admin</c> (id 1, no password until one is set),
 /// plus users added with <see cref="AddUser"/>. Passwords are kept only as salted PBKDF2-SHA256 hashes and compared in
-/// constant time.
+/// constant time, plus, for Tarantool's iproto AUTH, the <c>chap-sha1</c> credential <c>sha1(sha1(password))</c> (see
+/// <see cref="VerifyChapSha1"/>).
 /// </summary>
 /// <remarks>
 /// Thread-safe. New users get ids from 32 upwards, as in Tarantool, so no user but <c>guest</c> and <c>admin</c> ever
 /// holds the reserved ids 0 and 1. <c>guest</c> authenticates with an empty password; <c>admin</c> cannot authenticate
 /// until <see cref="SetPassword"/> gives it one. A password that is not valid UTF-16 (a lone surrogate) never verifies.
 /// </remarks>
-public sealed class InMemoryUserDirectory : IObservableUserDirectory
+public sealed partial class InMemoryUserDirectory : IObservableUserDirectory, IChapSha1Verifier
 {
     /// <summary>The fewest PBKDF2 iterations accepted.</summary>
     public const int MinimumIterations = 100_000;
@@ -60,6 +61,7 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
 
         // Hash before taking an id so a failure leaves the directory untouched.
         var hash = _hasher.Hash(password);
+        var chap = ChapSha1.StoredCredential(password);
         if (_users.ContainsKey(name))
         {
             throw new ArgumentException($"A user named '{Text.Truncate(name)}' already exists.", nameof(name));
@@ -69,7 +71,7 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
 
         // Ids start at 32 and only rise, so this never fires; it states the rule the manager relies on.
         System.Diagnostics.Debug.Assert(!ReservedUsers.IsImpostor(user), "ids 0 and 1 belong to guest and admin");
-        if (!_users.TryAdd(name, new Entry(user, hash, mayConnect)))
+        if (!_users.TryAdd(name, new Entry(user, hash, mayConnect) { Chap = chap }))
         {
             throw new ArgumentException($"A user named '{Text.Truncate(name)}' already exists.", nameof(name));
         }
@@ -88,7 +90,8 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
         Names.ValidateUser(name, nameof(name), Names.LengthCeiling);
         ArgumentNullException.ThrowIfNull(password);
         var hash = _hasher.Hash(password);
-        var previous = Update(name, e => e with { Hash = hash });
+        var chap = ChapSha1.StoredCredential(password);
+        var previous = Update(name, e => e with { Hash = hash, Chap = chap });
         UserChanged?.Invoke(this, new UserChangedEventArgs(previous.User, UserChangeKind.PasswordChanged));
     }
 
@@ -232,5 +235,9 @@ public sealed class InMemoryUserDirectory : IObservableUserDirectory
         }
     }
 
-    private sealed record Entry(SessionUser User, PasswordHash? Hash, bool MayConnect);
+    /// <summary>One user. <see cref="Chap"/> is set with <see cref="Hash"/> (null while the user has no password).</summary>
+    private sealed record Entry(SessionUser User, PasswordHash? Hash, bool MayConnect)
+    {
+        public byte[]? Chap { get; init; }
+    }
 }

@@ -6,7 +6,8 @@ namespace SessionKit.PackageTests.DocSnippets;
 /// <param name="Kind">How the block compiles: <c>statements</c> (the default), <c>file</c> or <c>program</c>.</param>
 /// <param name="Given">For statements: the parameters the block reads, declared by its annotation.</param>
 /// <param name="Code">The block's text.</param>
-internal sealed record DocSnippet(string Path, int Line, string Kind, string Given, string Code)
+/// <param name="Package">A satellite package the block needs besides SessionKit (<c>SessionKit.AspNetCore</c>), or empty.</param>
+internal sealed record DocSnippet(string Path, int Line, string Kind, string Given, string Code, string Package = "")
 {
     /// <summary>Gets a value naming the block for messages: <c>docs/su.md:12</c>.</summary>
     public string Where => $"{Path}:{Line}";

@@ -7,7 +7,8 @@ namespace SessionKit.PackageTests.DocSnippets;
 /// its fence says otherwise: <c>&lt;!-- snippet: file --&gt;</c> (type declarations, compiled as a file),
 /// <c>&lt;!-- snippet: program --&gt;</c> (a complete program, built and run on its own), or
 /// <c>&lt;!-- snippet: statements; given: SessionManager sessions, Session session --&gt;</c> (the variables the
-/// statements read, which the surrounding text introduced).
+/// statements read, which the surrounding text introduced). A trailing <c>; package: SessionKit.AspNetCore</c> marks a
+/// block that needs that satellite package: the core's check skips it and the package's own test compiles it.
 /// </summary>
 internal static partial class DocSnippetReader
 {
@@ -38,11 +39,12 @@ internal static partial class DocSnippetReader
             var annotation = i > 0 ? Annotation().Match(lines[i - 1]) : Match.Empty;
             var kind = annotation.Success ? annotation.Groups["kind"].Value : "statements";
             var given = annotation.Success ? annotation.Groups["given"].Value.Trim() : string.Empty;
-            yield return new DocSnippet(relative, i + 2, kind, given, string.Join('\n', lines[(i + 1)..end]));
+            var package = annotation.Success ? annotation.Groups["package"].Value : string.Empty;
+            yield return new DocSnippet(relative, i + 2, kind, given, string.Join('\n', lines[(i + 1)..end]), package);
             i = end;
         }
     }
 
-    [GeneratedRegex(@"^<!--\s*snippet:\s*(?<kind>statements|file|program)\s*(;\s*given:\s*(?<given>.*?))?\s*-->\s*$")]
+    [GeneratedRegex(@"^<!--\s*snippet:\s*(?<kind>statements|file|program)\s*(;\s*given:\s*(?<given>.*?))?(;\s*package:\s*(?<package>[\w.]+))?\s*-->\s*$")]
     private static partial Regex Annotation();
 }

@@ -35,7 +35,8 @@ public sealed class DocumentationSnippetTests(PackageFixture fixture, ITestOutpu
     [Fact]
     public async Task EveryCSharpBlock_OfTheReadmeAndTheDocs_CompilesInAWebSdkProject_AgainstThePackage()
     {
-        var snippets = DocSnippetReader.Read(fixture.RepositoryRoot).Where(s => s.Kind != "program").ToArray();
+        // Blocks that need a satellite package are compiled by that package's own test (AspNetCorePackageTests).
+        var snippets = DocSnippetReader.Read(fixture.RepositoryRoot).Where(s => s.Kind != "program" && s.Package.Length == 0).ToArray();
         snippets.Should().HaveCountGreaterThan(10, "the docs are full of examples");
         var files = SnippetProject.Render(snippets);
 
