@@ -7,8 +7,8 @@ namespace SessionKit.PackageTests;
 
 /// <summary>
 /// SessionKit.Redis as a user gets it: by PackageReference from the packed feed. The app registers the directory with
-/// <c>AddRedisDirectory</c>, runs against a redis-server of the test's own, and the <c>```csharp redis</c> blocks of the
-/// docs (and the package README's block) compile in it.
+/// <c>AddRedisDirectory</c>, runs against a redis-server of the test's own, and the docs' blocks annotated
+/// <c>package: SessionKit.Redis</c> (and the package README's block) compile in it.
 /// </summary>
 public sealed class RedisPackageTests(RedisPackageFixture fixture) : IClassFixture<RedisPackageFixture>
 {
@@ -45,18 +45,22 @@ public sealed class RedisPackageTests(RedisPackageFixture fixture) : IClassFixtu
         text.Should().Contain("status Available").And.Contain("online True").And.Contain("node package-node");
     }
 
-    /// <summary>Every <c>```csharp redis</c> block of docs/*.md and the package README's <c>```csharp</c> block, as methods given <c>services</c>.</summary>
+    /// <summary>
+    /// Every docs block annotated <c>package: SessionKit.Redis</c> (read as the core's doc snippet test reads them, with
+    /// its <c>given</c> as parameters) and the package README's <c>```csharp</c> block (given <c>services</c>), as methods.
+    /// </summary>
     private string RenderSnippets()
     {
-        var blocks = Directory.GetFiles(Path.Combine(fixture.RepositoryRoot, "docs"), "*.md")
-            .SelectMany(f => Blocks(f, "```csharp redis"))
-            .Concat(Blocks(Path.Combine(fixture.RepositoryRoot, "src", "SessionKit.Redis", "README.md"), "```csharp"))
+        var blocks = DocSnippets.DocSnippetReader.Read(fixture.RepositoryRoot)
+            .Where(s => s.Package == "SessionKit.Redis")
+            .Select(s => (s.Given, s.Code))
+            .Concat(Blocks(Path.Combine(fixture.RepositoryRoot, "src", "SessionKit.Redis", "README.md"), "```csharp").Select(code => (Given: "IServiceCollection services", Code: code)))
             .ToArray();
-        blocks.Should().NotBeEmpty("docs/cluster.md shows the registration");
+        blocks.Should().HaveCountGreaterThan(1, "docs/cluster.md shows the registration, and so does the package README");
         var text = new StringBuilder("using Microsoft.Extensions.DependencyInjection;\nusing SessionKit;\nusing SessionKit.Redis;\n\ninternal static class Snippets\n{\n");
         for (var i = 0; i < blocks.Length; i++)
         {
-            text.Append($"    internal static void Snippet{i}(IServiceCollection services)\n    {{\n{blocks[i]}\n    }}\n\n");
+            text.Append($"    internal static void Snippet{i}({blocks[i].Given})\n    {{\n{blocks[i].Code}\n    }}\n\n");
         }
 
         return text.Append("}\n").ToString();
