@@ -35,6 +35,16 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The Redis directory's tests start their own redis-server processes (never the system service).
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing redis-server (the Redis directory tests start their own servers)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is missing: install it (apt-get install -y redis-server) so the Redis directory tests can run" >&2
+  fi
+fi
+
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

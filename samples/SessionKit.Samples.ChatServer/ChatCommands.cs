@@ -19,10 +19,16 @@ public sealed class ChatCommands
     private const int MaxSuDepth = 4;
 
     private readonly SessionManager _sessions;
+    private readonly SessionKit.Redis.RedisSessionDirectory? _cluster;
 
     /// <summary>Initializes a new instance of the <see cref="ChatCommands"/> class.</summary>
     /// <param name="sessions">The session manager.</param>
-    public ChatCommands(SessionManager sessions) => _sessions = sessions;
+    /// <param name="cluster">The cluster directory when the server runs with <c>--redis</c>; <c>who</c> then lists every node.</param>
+    public ChatCommands(SessionManager sessions, SessionKit.Redis.RedisSessionDirectory? cluster = null)
+    {
+        _sessions = sessions;
+        _cluster = cluster;
+    }
 
     /// <summary>Runs one line and writes its answer.</summary>
     /// <param name="session">The caller's session (also the current one).</param>
@@ -124,7 +130,7 @@ public sealed class ChatCommands
                     : ($"error {wanted} is not set", false);
 
             case "who":
-                return (Who(session), false);
+                return (_cluster is null ? Who(session) : await ClusterWho.DescribeAsync(_cluster, session), false);
 
             case "say":
                 if (rest.Length == 0)

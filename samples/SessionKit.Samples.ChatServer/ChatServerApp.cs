@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SessionKit.Redis;
 
 namespace SessionKit.Samples.ChatServer;
 
@@ -25,7 +26,7 @@ public static class ChatServerApp
         });
 
         // 2. "--port 6000" on the command line maps to Chat:Port (which appsettings.json sets to 5555).
-        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "Chat:Port" });
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "Chat:Port", ["--redis"] = "Chat:Redis", ["--node"] = "Chat:Node" });
         var port = ReadPort(builder.Configuration);
 
         // 3. SessionKit: the manager, users from configuration, triggers that log connects, auths and disconnects,
@@ -38,6 +39,17 @@ public static class ChatServerApp
         foreach (var user in builder.Configuration.GetSection("Chat:Users").GetChildren())
         {
             sessions.AddUser(user.Key, user.Value ?? string.Empty);
+        }
+
+        // 3b. "--redis host:port [--node name]": one node of a cluster sharing a Redis session directory; `who` then lists
+        //     every node's users (ClusterWho).
+        if (builder.Configuration["Chat:Redis"] is { Length: > 0 } redis)
+        {
+            sessions.AddRedisDirectory(o =>
+            {
+                o.Configuration = redis;
+                o.NodeName = builder.Configuration["Chat:Node"] ?? $"chat-{Environment.ProcessId}";
+            });
         }
 
         // 4. The TCP server itself, as a hosted service that tests can also resolve to learn the bound port.

@@ -79,7 +79,7 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         _ambient = new AmbientSlot(background);
         var lists = new TriggerLists(options.MaxTriggersPerList);
         var dispatcher = new TriggerDispatcher(new TriggerInvoker(_ambient, _lifetime, _metrics, _time, logger), _ambient, lists, admin, logger);
-        var membership = new UserMembership(guest, options.MaxSessionsPerUser, options.SessionLimitPolicy, options.MaxUserStorageKeys, logger);
+        var membership = new UserMembership(guest, options.MaxSessionsPerUser, options.SessionLimitPolicy, options.MaxUserStorageKeys, logger, options.SessionDirectory);
         var destroyer = new SessionDestroyer(_registry, membership, dispatcher, lists.UserOffline, logger);
         var runs = new HoldingRuns(dispatcher, destroyer);
         _disconnector = new SessionDisconnector(dispatcher, destroyer, membership, _ambient, _lifetime, lists, _metrics, logger);
@@ -111,6 +111,10 @@ public sealed partial class SessionManager : IAsyncDisposable, IDisposable
         OnAuth = lists.Auth;
         OnDisconnect = lists.Disconnect;
         OnAccessDenied = lists.AccessDenied;
+
+        // The manager is complete: the directory may look sessions up from here on. Before the idle timer starts, so a
+        // directory that refuses (it serves another manager) leaves no timer behind.
+        options.SessionDirectory?.Attach(this);
         idle.Start();
     }
 

@@ -154,6 +154,13 @@ public sealed class SessionManagerOptions
     /// <value><see cref="SlowConsumerPolicy.Close"/>: the session is closed with <see cref="SessionCloseReason.SlowConsumer"/>.</value>
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Close;
 
+    /// <summary>
+    /// Gets or sets the cluster-wide session directory (<c>SessionKit.Redis</c>'s <c>AddRedisDirectory</c> sets it):
+    /// per-user limits and resource conflicts are then decided across every node using it. Set in code only.
+    /// </summary>
+    /// <value><see langword="null"/>: every decision is made in this process (the default, at no extra cost).</value>
+    public ISessionDirectory? SessionDirectory { get; set; }
+
     /// <summary>Throws when a setting breaks its rule; the message names the option.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     internal void Validate()

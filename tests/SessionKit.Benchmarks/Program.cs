@@ -20,6 +20,11 @@ public static class Program
             return ScaleRunner.Run(args[1..]);
         }
 
+        if (args.Length > 0 && string.Equals(args[0], "redis", StringComparison.OrdinalIgnoreCase))
+        {
+            return SessionKit.Benchmarks.Redis.RedisBench.Run(args[1..]);
+        }
+
         args = [.. args.SelectMany(a => a == "--quick" ? new[] { "--job", "short" } : new[] { a })];
         var config = DefaultConfig.Instance
             .AddDiagnoser(MemoryDiagnoser.Default)

@@ -38,6 +38,12 @@ internal sealed class SessionDestroyer(SessionRegistry registry, UserMembership 
             offline = membership.Leave(session, session.User);
         }
 
+        if (membership.Directory is { } cluster && !membership.IsGuest(session.User))
+        {
+            // Outside the user lock: the directory only queues the removal.
+            cluster.Leave(session, session.User);
+        }
+
         session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
         registry.Remove(session);
         logger.SessionDestroyed(session.Id);

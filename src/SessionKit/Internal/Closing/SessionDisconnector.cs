@@ -145,6 +145,10 @@ internal sealed class SessionDisconnector
             return default;
         }
 
+        // Released cluster-wide before on_resource_unbind runs and before the close returns, so a KickOld binder that
+        // awaited this close claims the resource after this release.
+        _membership.Directory?.ReleaseResource(session, session.User, resource);
+
         var reason = session.ExtrasOrNull?.CloseReason;
         return _dispatcher.RunForSessionAsync(_lists.ResourceUnbind, session, TriggerListNames.ResourceUnbind, true, cancellationToken, (s, t) => new ResourceBindContext(s!, resource, reason, t));
     }

@@ -71,7 +71,8 @@ internal sealed class SessionConnector(
         // Indexed (with the per-user limit checked) before it is registered, so a refused session is never seen by
         // anyone and runs no trigger. Until Publish marks it registered, the index hides it from SessionsOf,
         // CloseUserSessionsAsync, kicks and evictions, so the index never lists a session that Exists denies.
-        var change = changes.Change(session, user);
+        var admission = await changes.AdmitAsync(session, user, cancellationToken).ConfigureAwait(false);
+        var change = changes.ChangeAdmitted(session, user, admission);
         registrar.Publish(session);
         activity?.SetTag("sessionkit.session.id", session.Id);
 
@@ -88,7 +89,7 @@ internal sealed class SessionConnector(
         await step.FinishAsync(PublishThenConnect(change with { Evict = null }, cancellationToken), session, inPhase: true).ConfigureAwait(false);
         if (change.Evict is { Length: > 0 })
         {
-            await changes.EvictForAsync(session, user, cancellationToken).ConfigureAwait(false);
+            await changes.EvictForAsync(session, user, change.Evict, cancellationToken).ConfigureAwait(false);
         }
 
         return session;

@@ -48,7 +48,11 @@ internal sealed class ResourceBinder(UserMembership membership, HoldingRuns runs
             catch (Exception ex)
             {
                 // Prosody's roster-load failure: roll everything back so no index keeps the session.
-                membership.Index.Unbind(session, session.User);
+                if (membership.Index.Unbind(session, session.User) is { } released)
+                {
+                    membership.Directory?.ReleaseResource(session, session.User, released);
+                }
+
                 session.Resource = null;
                 throw new ResourceBindException("cancel", "internal-server-error", "The bind could not be completed", ex);
             }
@@ -63,6 +67,11 @@ internal sealed class ResourceBinder(UserMembership membership, HoldingRuns runs
 
     private async ValueTask<string> ResolveAndBindAsync(Session session, string wanted)
     {
+        if (membership.Directory is { } cluster)
+        {
+            return await ResolveInClusterAsync(cluster, session, wanted).ConfigureAwait(false);
+        }
+
         var user = session.User;
         var candidate = wanted;
         var suffix = 0;
@@ -126,6 +135,93 @@ internal sealed class ResourceBinder(UserMembership membership, HoldingRuns runs
 
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The conflict policy decided by the cluster-wide directory: the claim there comes first, the local index follows
+    /// it. A local holder is kicked as in <see cref="ResolveAndBindAsync"/>; a remote one by its own node, which
+    /// confirms once the holder's resource is released (or the bind fails with a conflict after the directory's bound).
+    /// </summary>
+    private async ValueTask<string> ResolveInClusterAsync(ISessionDirectory cluster, Session session, string wanted)
+    {
+        var user = session.User;
+        var candidate = wanted;
+        var suffix = 0;
+        while (true)
+        {
+            SessionGuards.ThrowIfClosed(session);
+            var claim = await cluster.ClaimResourceAsync(session, candidate, CancellationToken.None).ConfigureAwait(false);
+            if (claim.Outcome == ResourceClaimOutcome.Claimed)
+            {
+                var attempt = membership.Index.TryBind(session, user, candidate);
+                if (attempt.Bound)
+                {
+                    // As in the local path: the fence pairs with the close's, so a close either releases this bind or is seen.
+                    Interlocked.MemoryBarrier();
+                    if (session.IsClosed)
+                    {
+                        membership.Index.Unbind(session, user);
+                        cluster.ReleaseResource(session, user, candidate);
+                        session.Resource = null;
+                        SessionGuards.ThrowIfClosed(session);
+                    }
+
+                    return candidate;
+                }
+
+                cluster.ReleaseResource(session, user, candidate);
+                if (!attempt.Indexed)
+                {
+                    SessionGuards.ThrowIfClosed(session);
+                    throw new ResourceBindException("cancel", "not-allowed", "The session's user changed while binding");
+                }
+
+                claim = ResourceClaim.HeldLocally(attempt.Owner!);
+            }
+            else if (claim.Outcome == ResourceClaimOutcome.NotRegistered)
+            {
+                SessionGuards.ThrowIfClosed(session);
+                throw new ResourceBindException("cancel", "not-allowed", "The session's user changed while binding");
+            }
+
+            switch (conflictPolicy)
+            {
+                case ResourceConflictPolicy.RejectNew:
+                    throw new ResourceBindException("cancel", "conflict", "Resource already exists");
+                case ResourceConflictPolicy.Increment:
+                    candidate = Names.WithSuffix(wanted, ++suffix, maxResourceLength);
+                    break;
+                case ResourceConflictPolicy.Random:
+                    candidate = suffix++ == 0 ? RandomResource() : Names.WithSuffix(candidate, suffix, maxResourceLength);
+                    break;
+                default:
+                    await KickHolderAsync(cluster, claim).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async ValueTask KickHolderAsync(ISessionDirectory cluster, ResourceClaim claim)
+    {
+        if (claim.LocalHolder is not { } owner)
+        {
+            if (!await cluster.ReplaceAsync(claim, CancellationToken.None).ConfigureAwait(false))
+            {
+                throw new ResourceBindException("cancel", "conflict", "The node of the session holding the resource did not confirm its close in time");
+            }
+
+            return;
+        }
+
+        if (closer.IsInCloseOf(owner))
+        {
+            throw new ResourceBindException("cancel", "conflict", "Resource is held by a session whose close is waiting for this bind");
+        }
+
+        if (!await closer.CloseAsync(owner, SessionCloseReason.Replaced, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false))
+        {
+            await Task.Yield();
         }
     }
 

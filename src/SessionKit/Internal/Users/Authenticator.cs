@@ -69,7 +69,8 @@ internal sealed class Authenticator(
             UserChange change;
             try
             {
-                change = changes.Change(session, verified);
+                var admission = await changes.AdmitAsync(session, verified, cancellationToken).ConfigureAwait(false);
+                change = changes.ChangeAdmitted(session, verified, admission);
             }
             catch (SessionLimitExceededException)
             {

@@ -35,14 +35,85 @@ internal sealed class UserChanges(UserMembership membership, SessionDisconnector
         }
     }
 
+    /// <summary>Asks the cluster-wide directory, if any, whether the session may take the user (see <see cref="UserMembership.AdmitAsync"/>).</summary>
+    public ValueTask<SessionAdmission> AdmitAsync(Session session, SessionUser user, CancellationToken cancellationToken) =>
+        membership.AdmitAsync(session, user, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Change"/>, for a session the cluster-wide directory decided about (<see cref="UserMembership.AdmitAsync"/>):
+    /// a refusal throws, and when the local change fails (the session closed meanwhile) the admission is withdrawn, so
+    /// the directory never keeps a session no index holds. The directory's local evictions become the change's.
+    /// </summary>
+    /// <exception cref="SessionLimitExceededException">The directory refused; nothing changed.</exception>
+    public UserChange ChangeAdmitted(Session session, SessionUser user, SessionAdmission admission)
+    {
+        if (!admission.Admitted)
+        {
+            throw new SessionLimitExceededException(user.Name, membership.LimitFor(user));
+        }
+
+        if (membership.Directory is not { } cluster || membership.IsGuest(user))
+        {
+            return Change(session, user);
+        }
+
+        UserChange change;
+        try
+        {
+            change = Change(session, user);
+        }
+        catch
+        {
+            cluster.Leave(session, user);
+
+            // The directory removed the evicted sessions already: they go even though the newcomer did not make it.
+            if (admission.LocalEvictions is { Count: > 0 } lost)
+            {
+                Detached.Run(EvictAsync(session, [.. lost], CancellationToken.None));
+            }
+
+            throw;
+        }
+
+        return admission.LocalEvictions is { Count: > 0 } evictions ? change with { Evict = [.. evictions] } : change;
+    }
+
+    /// <summary>
+    /// As <see cref="Change"/> for the synchronous <c>ChangeUser</c>, which cannot wait for a cluster-wide decision: the
+    /// session is recorded in the directory afterwards, without the limit (documented in docs/cluster.md).
+    /// </summary>
+    public UserChange ChangeUnadmitted(Session session, SessionUser user)
+    {
+        var change = Change(session, user);
+        if (membership.Directory is { } cluster && !change.Unchanged && !membership.IsGuest(user))
+        {
+            Detached.Run(RecordAsync(cluster, session, user));
+        }
+
+        return change;
+    }
+
+    private static async ValueTask RecordAsync(ISessionDirectory cluster, Session session, SessionUser user)
+    {
+        try
+        {
+            await cluster.AdmitAsync(session, user, int.MaxValue, SessionLimitPolicy.RejectNew, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The directory's own resync (anti-entropy) records the session later; ChangeUser already returned.
+        }
+    }
+
     /// <summary>Publishes a user change: unbind, offline, online and evictions, in that order, outside every lock.</summary>
     public ValueTask PublishAsync(UserChange change, CancellationToken cancellationToken) =>
         change.HasEvents ? PublishCoreAsync(change, cancellationToken) : default;
 
     /// <summary>Evicts what exceeds <paramref name="user"/>'s limit now that <paramref name="newcomer"/> survived its connect; recomputed, since sessions may have left meanwhile.</summary>
-    public ValueTask EvictForAsync(Session newcomer, SessionUser user, CancellationToken cancellationToken)
+    public ValueTask EvictForAsync(Session newcomer, SessionUser user, Session[] decided, CancellationToken cancellationToken)
     {
-        var evict = membership.Index.OverLimit(newcomer, user, membership.LimitFor(user));
+        // A cluster-wide directory decided the evictions itself, counting every node: the local index cannot recount.
+        var evict = membership.Directory is null ? membership.Index.OverLimit(newcomer, user, membership.LimitFor(user)) : decided;
         return evict.Length == 0 ? default : EvictAsync(newcomer, evict, cancellationToken);
     }
 

@@ -7,8 +7,11 @@ namespace SessionKit.Internal;
 /// session from one user to another under the session's user lock, with the per-user limit. Publishes nothing: the
 /// events of a change are <see cref="UserChanges"/>' job.
 /// </summary>
-internal sealed class UserMembership(SessionUser guest, Func<SessionUser, int>? maxSessionsPerUser, SessionLimitPolicy limitPolicy, int maxSharedStorageKeys, ILogger logger)
+internal sealed class UserMembership(SessionUser guest, Func<SessionUser, int>? maxSessionsPerUser, SessionLimitPolicy limitPolicy, int maxSharedStorageKeys, ILogger logger, ISessionDirectory? directory = null)
 {
+    /// <summary>Gets the cluster-wide directory, or <see langword="null"/> when every decision is local.</summary>
+    public ISessionDirectory? Directory { get; } = directory;
+
     /// <summary>Gets the user index. Readers may query it; only this type and the destroy/unbind of a session change it.</summary>
     public UserIndex Index { get; } = new() { MaxSharedStorageKeys = maxSharedStorageKeys };
 
@@ -43,7 +46,8 @@ internal sealed class UserMembership(SessionUser guest, Func<SessionUser, int>? 
 
             if (!IsGuest(user))
             {
-                var limit = LimitFor(user);
+                // With a directory the limit was decided cluster-wide before (AdmitAsync); the local index only records.
+                var limit = Directory is null ? LimitFor(user) : int.MaxValue;
                 var added = Index.Add(session, user, limit, rejectOverLimit: limitPolicy == SessionLimitPolicy.RejectNew);
                 if (!added.Added)
                 {
@@ -74,9 +78,24 @@ internal sealed class UserMembership(SessionUser guest, Func<SessionUser, int>? 
             session.ExtrasOrNull?.AuthenticationTimer?.Dispose();
         }
 
+        if (Directory is { } cluster && !IsGuest(change.Previous))
+        {
+            // Outside the lock: the directory only queues the removal (it removes the old user's resource with it).
+            cluster.Leave(session, change.Previous);
+        }
+
         logger.UserChanged(session.Id, change.Previous.Name, user.Name);
         return change;
     }
+
+    /// <summary>
+    /// Asks the cluster-wide directory whether <paramref name="session"/> may take <paramref name="user"/>; admitted at
+    /// once (without a call) when there is no directory or the user is the guest.
+    /// </summary>
+    public ValueTask<SessionAdmission> AdmitAsync(Session session, SessionUser user, CancellationToken cancellationToken) =>
+        Directory is { } cluster && !IsGuest(user)
+            ? cluster.AdmitAsync(session, user, LimitFor(user), limitPolicy, cancellationToken)
+            : new ValueTask<SessionAdmission>(new SessionAdmission(true));
 
     /// <summary>Takes a destroyed session out of the index; returns whether it was its user's last (<c>on_user_offline</c>).</summary>
     /// <remarks>Called under the session's user lock by destroy.</remarks>

@@ -63,7 +63,7 @@ internal sealed class UserSwitcher(
         }
 
         var target = Authorize(context, session, user, found, mayConnect, SwitchUserKind.ChangeUser);
-        var change = changes.Change(session, target);
+        var change = changes.ChangeUnadmitted(session, target);
         if (accountWatcher is not null && !accountWatcher.EnsureStands(session, target))
         {
             throw new UserNotFoundException(user);
