@@ -45,6 +45,8 @@ public sealed class SessionKitAspNetCoreOptions
     /// <summary>
     /// Gets or sets how long a server-side close waits for the client to answer it (a WebSocket's close frame, SignalR's
     /// close message) before the connection is aborted: aborting at once could drop the message that tells the client why.
+    /// A WebSocket close frame that cannot get out in that time (a send the client does not read holds the socket) aborts
+    /// the socket too.
     /// </summary>
     /// <value>5 seconds. Positive, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for the client however long it takes.</value>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);

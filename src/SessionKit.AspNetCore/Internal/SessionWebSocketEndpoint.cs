@@ -38,7 +38,7 @@ internal sealed class SessionWebSocketEndpoint(Func<SessionWebSocket, Task> hand
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var connection = new WebSocketSessionConnection(socket);
+        var connection = new WebSocketSessionConnection(socket, sessions.Options.CloseTimeout, sessions.Manager.TimeProvider);
         Session session;
         try
         {
