@@ -48,6 +48,6 @@ public sealed class SessionKitAspNetCoreOptions
     /// A WebSocket close frame that cannot get out in that time (a send the client does not read holds the socket) aborts
     /// the socket too.
     /// </summary>
-    /// <value>5 seconds. Positive, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for the client however long it takes.</value>
+    /// <value>5 seconds. Positive and at most <see cref="int.MaxValue"/> milliseconds, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for the client however long it takes.</value>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
