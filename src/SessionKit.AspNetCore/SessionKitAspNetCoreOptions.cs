@@ -20,7 +20,9 @@ public sealed class SessionKitAspNetCoreOptions
     /// the <see cref="IUserDirectory"/> knows connects as that directory user (its may-connect check applies); any
     /// other name connects as an external user whose id is derived from the name (a stable 63-bit hash with the top bit
     /// set, so it never meets the small ids a directory hands out). An anonymous principal connects as guest. The name
-    /// must follow SessionKit's user name rules (no <c>@</c> or <c>/</c>): map e-mail addresses yourself.
+    /// must follow SessionKit's user name rules (no <c>@</c> or <c>/</c>, at most <see cref="SessionManagerOptions.MaxUserNameLength"/>
+    /// characters): map e-mail addresses yourself. A name that does not is refused (the WebSocket endpoint answers 403, a hub
+    /// client's start fails with <c>not-authorized</c>).
     /// </remarks>
     /// <value><see langword="null"/>: the default mapping above.</value>
     public Func<ClaimsPrincipal, SessionUser?>? MapUser { get; set; }
@@ -43,7 +45,9 @@ public sealed class SessionKitAspNetCoreOptions
     /// <summary>
     /// Gets or sets how long a server-side close waits for the client to answer it (a WebSocket's close frame, SignalR's
     /// close message) before the connection is aborted: aborting at once could drop the message that tells the client why.
+    /// A WebSocket close frame that cannot get out in that time (a send the client does not read holds the socket) aborts
+    /// the socket too.
     /// </summary>
-    /// <value>5 seconds. Positive, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for the client however long it takes.</value>
+    /// <value>5 seconds. Positive and at most <see cref="int.MaxValue"/> milliseconds, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for the client however long it takes.</value>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

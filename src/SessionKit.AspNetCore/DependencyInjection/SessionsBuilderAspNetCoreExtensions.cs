@@ -22,7 +22,7 @@ public static class SessionsBuilderAspNetCoreExtensions
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
     /// <remarks>
     /// Safe to call more than once: the services are registered once, and each <paramref name="configure"/> is added to
-    /// the options actions. The options are validated at host start (a non-positive <see cref="SessionKitAspNetCoreOptions.CloseTimeout"/>
+    /// the options actions. The options are validated at host start (a non-positive or over-long <see cref="SessionKitAspNetCoreOptions.CloseTimeout"/>
     /// or an empty <see cref="SessionKitAspNetCoreOptions.HubClientMethod"/> fails it with an <c>OptionsValidationException</c>). The <see cref="IUserIdProvider"/> replaces SignalR's default whether <c>AddSignalR()</c> is
     /// called before or after. The hub filter does nothing until <c>AddSignalR()</c> maps a hub.
     /// </remarks>

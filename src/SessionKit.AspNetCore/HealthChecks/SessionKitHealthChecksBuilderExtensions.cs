@@ -24,6 +24,7 @@ public static class SessionKitHealthChecksBuilderExtensions
     /// <param name="tags">Tags to filter checks by.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is null.</exception>
+    /// <remarks>The thresholds are validated at host start: one below 1 fails it with an <c>OptionsValidationException</c>.</remarks>
     public static IHealthChecksBuilder AddSessionKitHealthCheck(
         this IHealthChecksBuilder builder,
         Action<SessionKitHealthCheckOptions>? configure = null,
@@ -38,6 +39,13 @@ public static class SessionKitHealthChecksBuilderExtensions
         {
             options.Configure(configure);
         }
+
+        // 0 open sessions is already "at least 0": a threshold below 1 (a typo for "off", which is null) would report the
+        // node degraded or failing from its first moment, and a load balancer would take every node out.
+        options
+            .Validate(static o => o.DegradedSessionCount is null or >= 1, $"{nameof(SessionKitHealthCheckOptions.DegradedSessionCount)} must be at least 1, or null for none.")
+            .Validate(static o => o.UnhealthySessionCount is null or >= 1, $"{nameof(SessionKitHealthCheckOptions.UnhealthySessionCount)} must be at least 1, or null for none.")
+            .ValidateOnStart();
 
         return builder.Add(new HealthCheckRegistration(
             name,

@@ -12,13 +12,14 @@ namespace SessionKit.AspNetCore.Internal;
 /// Turns a request's principal into a session user and connects sessions for WebSocket endpoints and hub connections:
 /// the one place the claims mapping and the connect options are decided, so both integrations agree on who a user is.
 /// </summary>
-internal sealed class HttpSessions(SessionManager manager, IOptions<SessionKitAspNetCoreOptions> options)
+internal sealed class HttpSessions(SessionManager manager, IOptions<SessionKitAspNetCoreOptions> options, IOptions<SessionManagerOptions> managerOptions)
 {
     public SessionManager Manager => manager;
 
     public SessionKitAspNetCoreOptions Options => options.Value;
 
     /// <summary>Maps <paramref name="principal"/> to a session user; <see langword="null"/> for guest.</summary>
+    /// <exception cref="UserNameRefusedException">The default mapping found a name outside SessionKit's user name rules.</exception>
     public SessionUser? MapUser(ClaimsPrincipal? principal)
     {
         if (principal is null)
@@ -47,7 +48,24 @@ internal sealed class HttpSessions(SessionManager manager, IOptions<SessionKitAs
             return null;
         }
 
-        return manager.Directory.TryFindUser(name, out var known) && known is not null ? known : new SessionUser(ExternalId(name), name);
+        // The name is the identity provider's (an e-mail address, a display name): one SessionKit cannot take refuses
+        // the client; it must not surface as an ArgumentException (a 500, an opaque handshake failure).
+        if (name.Length > managerOptions.Value.MaxUserNameLength)
+        {
+            throw new UserNameRefusedException($"The signed-in name is longer than {managerOptions.Value.MaxUserNameLength} characters (SessionManagerOptions.MaxUserNameLength).");
+        }
+
+        SessionUser external;
+        try
+        {
+            external = new SessionUser(ExternalId(name), name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserNameRefusedException("The signed-in name breaks SessionKit's user name rules: map it with SessionKitAspNetCoreOptions.MapUser.", ex);
+        }
+
+        return manager.Directory.TryFindUser(name, out var known) && known is not null ? known : external;
     }
 
     /// <summary>Connects a session for <paramref name="user"/> (from <see cref="MapUser"/>).</summary>

@@ -8,4 +8,6 @@ internal static class HubItems
     public static readonly object User = new();
 
     public static readonly object Session = new();
+
+    public static readonly object Refusal = new();
 }

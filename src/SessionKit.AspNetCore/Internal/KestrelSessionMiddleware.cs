@@ -18,7 +18,20 @@ internal sealed class KestrelSessionMiddleware(IServiceProvider services, Sessio
         var manager = _manager ??= services.GetRequiredService<SessionManager>();
         var logger = _logger ??= (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger<IConnectionSessionFeature>() ?? NullLogger.Instance;
         var transport = new KestrelSessionConnection(connection, logger);
-        var session = await manager.ConnectAsync(new ConnectOptions { Type = type, Peer = connection.RemoteEndPoint, Connection = transport }, connection.ConnectionClosed).ConfigureAwait(false);
+        Session session;
+        try
+        {
+            session = await manager.ConnectAsync(new ConnectOptions { Type = type, Peer = connection.RemoteEndPoint, Connection = transport }, connection.ConnectionClosed).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // Refused (an on_connect that threw, shutdown): any client can cause this, so it is no unhandled exception
+            // for Kestrel to log as an error; the connection ends without the rest of the pipeline.
+            logger.ConnectionConnectRefused(ex);
+            connection.Abort(new ConnectionAbortedException("SessionKit refused the connection's session.", ex));
+            return;
+        }
+
         transport.Session = session;
         connection.Features.Set<IConnectionSessionFeature>(transport);
 

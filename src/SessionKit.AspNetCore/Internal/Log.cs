@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 103, EventName = "ConnectionCloseFailed", Level = LogLevel.Debug, Message = "Closing the connection of session {SessionId} failed.")]
     public static partial void ConnectionCloseFailed(this ILogger logger, ulong sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 104, EventName = "ConnectionConnectRefused", Level = LogLevel.Information, Message = "A Kestrel connection was refused a session.")]
+    public static partial void ConnectionConnectRefused(this ILogger logger, Exception exception);
 }

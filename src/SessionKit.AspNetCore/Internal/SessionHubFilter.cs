@@ -18,6 +18,12 @@ internal sealed class SessionHubFilter(HttpSessions sessions, ILogger<SessionHub
             throw new InvalidOperationException("SessionKit's hub filter needs its IUserIdProvider: call AddSessions().AddAspNetCore() and do not replace IUserIdProvider.");
         }
 
+        if (items.TryGetValue(HubItems.Refusal, out var refusal) && refusal is UserNameRefusedException refused)
+        {
+            logger.HubConnectRefused(refused);
+            throw new HubException(UserNameRefusedException.ClientMessage, refused);
+        }
+
         var user = items.TryGetValue(HubItems.User, out var mapped) ? mapped as SessionUser : null;
         var transport = new HubSessionConnection(hubConnection, HubSessionConnection.ClientsOf(context.ServiceProvider, context.Hub.GetType()), sessions.Options.HubClientMethod, sessions.Options.CloseTimeout, sessions.Manager.TimeProvider);
         Session session;

@@ -8,9 +8,11 @@ internal sealed class SessionKitAspNetCoreOptionsValidator : IValidateOptions<Se
     public ValidateOptionsResult Validate(string? name, SessionKitAspNetCoreOptions options)
     {
         var failures = new List<string>();
-        if (options.CloseTimeout <= TimeSpan.Zero && options.CloseTimeout != Timeout.InfiniteTimeSpan)
+        // The timeout feeds timers, which refuse more than about int.MaxValue milliseconds: a longer value (TimeSpan.MaxValue
+        // meant as "forever") would pass here and then throw at every close. Same bound as the core's CloseTimeout.
+        if (options.CloseTimeout != Timeout.InfiniteTimeSpan && (options.CloseTimeout <= TimeSpan.Zero || options.CloseTimeout.TotalMilliseconds > int.MaxValue))
         {
-            failures.Add($"{nameof(SessionKitAspNetCoreOptions.CloseTimeout)} must be positive or Timeout.InfiniteTimeSpan; it is {options.CloseTimeout}.");
+            failures.Add($"{nameof(SessionKitAspNetCoreOptions.CloseTimeout)} must be positive and at most {int.MaxValue} ms, or Timeout.InfiniteTimeSpan; it is {options.CloseTimeout}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.HubClientMethod))

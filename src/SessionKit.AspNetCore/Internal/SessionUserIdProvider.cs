@@ -12,8 +12,20 @@ internal sealed class SessionUserIdProvider(HttpSessions sessions) : IUserIdProv
 {
     public string? GetUserId(HubConnectionContext connection)
     {
-        var user = sessions.MapUser(connection.User);
         connection.Items[HubItems.Connection] = connection;
+        SessionUser? user;
+        try
+        {
+            user = sessions.MapUser(connection.User);
+        }
+        catch (UserNameRefusedException ex)
+        {
+            // Throwing here fails the handshake with an opaque message: keep the refusal for the hub filter, which
+            // refuses the connection with a message the client sees.
+            connection.Items[HubItems.Refusal] = ex;
+            return null;
+        }
+
         connection.Items[HubItems.User] = user;
         return user is null || user.Id == SessionUser.Guest.Id ? null : user.Name;
     }

@@ -23,10 +23,22 @@ internal sealed class SessionWebSocketEndpoint(Func<SessionWebSocket, Task> hand
         var sessions = context.RequestServices.GetRequiredService<HttpSessions>();
         var logger = context.RequestServices.GetRequiredService<ILogger<SessionWebSocket>>();
 
-        // Mapped before the upgrade: a mapping that throws is an ordinary failed request.
-        var user = sessions.MapUser(context.User);
+        // Mapped before the upgrade: a mapping that throws is an ordinary failed request, and a signed-in name SessionKit
+        // cannot take is the client's refusal.
+        SessionUser? user;
+        try
+        {
+            user = sessions.MapUser(context.User);
+        }
+        catch (UserNameRefusedException ex)
+        {
+            logger.WebSocketConnectRefused(ex);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var connection = new WebSocketSessionConnection(socket);
+        var connection = new WebSocketSessionConnection(socket, sessions.Options.CloseTimeout, sessions.Manager.TimeProvider);
         Session session;
         try
         {

@@ -9,7 +9,7 @@ namespace SessionKit.AspNetCore.Internal;
 /// every frame (the host's, <see cref="Session.SendAsync"/>'s, the close) goes through one lock, so routing from many
 /// threads and a concurrent close never interleave.
 /// </summary>
-internal sealed class WebSocketSessionConnection(WebSocket socket) : ISessionConnection
+internal sealed class WebSocketSessionConnection(WebSocket socket, TimeSpan closeTimeout, TimeProvider timeProvider) : ISessionConnection
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
@@ -95,10 +95,27 @@ internal sealed class WebSocketSessionConnection(WebSocket socket) : ISessionCon
     public ValueTask CloseAsync(SessionCloseReason reason, CancellationToken cancellationToken) =>
         CloseOutputAsync(SessionWebSocketCloseStatus.For(reason), SessionWebSocketCloseStatus.Describe(reason), cancellationToken);
 
-    /// <summary>Sends the close frame once, unless the socket can no longer send; never waits for the client's answer.</summary>
+    /// <summary>
+    /// Sends the close frame once, unless the socket can no longer send; never waits for the client's answer. A frame
+    /// that cannot get out within the close timeout (a client that stopped reading holds a send, and so the lock,
+    /// forever) aborts the socket instead: that fails the stuck send and ends the handler, rather than leaving the
+    /// socket open after the session was given up.
+    /// </summary>
     public async ValueTask CloseOutputAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = closeTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(closeTimeout, timeProvider);
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked?.Token ?? cancellationToken;
+        try
+        {
+            await _sendLock.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Abort();
+            return;
+        }
+
         try
         {
             if (_closeSent || socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
@@ -108,8 +125,13 @@ internal sealed class WebSocketSessionConnection(WebSocket socket) : ISessionCon
 
             // CloseOutputAsync rather than CloseAsync: the endpoint's receive loop owns reading, and it reads the
             // client's answer. The frame is flushed before this returns, so cancelling that loop afterwards cannot lose it.
-            await socket.CloseOutputAsync(status, description, cancellationToken).ConfigureAwait(false);
+            await socket.CloseOutputAsync(status, description, token).ConfigureAwait(false);
             _closeSent = true;
+        }
+        catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            // The close frame itself is stuck behind a client that does not read: a cancelled send aborts the socket.
+            socket.Abort();
         }
         finally
         {

@@ -18,7 +18,8 @@ public static class ListenOptionsSessionExtensions
     /// <remarks>
     /// <para>
     /// The sessions start as guest (a raw connection carries no principal); the host authenticates them as its protocol
-    /// allows. A connect SessionKit refuses (shutdown, an <c>on_connect</c> that throws) aborts the connection.
+    /// allows. A connect SessionKit refuses (shutdown, an <c>on_connect</c> that throws) aborts the connection (logged at
+    /// <c>Information</c>; the rest of the connection pipeline does not run).
     /// </para>
     /// <para>
     /// A SessionKit close (a kick, an eviction, a conflict) aborts the connection with a

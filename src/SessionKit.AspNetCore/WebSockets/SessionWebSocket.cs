@@ -25,6 +25,12 @@ public sealed class SessionWebSocket
     private Task<ValueWebSocketReceiveResult>? _pending;
     private byte[]? _buffer;
 
+    // What a taken-over receive brought beyond the buffer of the call that took it (an earlier, cancelled call may have
+    // used a larger buffer): served, in order, before the socket is read again.
+    private int _leftOffset;
+    private int _leftCount;
+    private ValueWebSocketReceiveResult _leftResult;
+
     internal SessionWebSocket(Session session, HttpContext httpContext, WebSocketSessionConnection connection)
     {
         Session = session;
@@ -54,7 +60,7 @@ public sealed class SessionWebSocket
     public ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // The common case costs what a plain receive costs: the socket's own task, no state machine of ours.
-        return _pending is null && !cancellationToken.CanBeCanceled
+        return _pending is null && _leftCount == 0 && !cancellationToken.CanBeCanceled
             ? _connection.Socket.ReceiveAsync(buffer, CancellationToken.None)
             : ReceiveDetachedAsync(buffer, cancellationToken);
     }
@@ -78,13 +84,29 @@ public sealed class SessionWebSocket
 
     private async ValueTask<ValueWebSocketReceiveResult> ReceiveDetachedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (_leftCount > 0)
+        {
+            return TakeLeftOver(buffer);
+        }
+
         _buffer ??= new byte[Math.Max(buffer.Length, 1024)];
         var pending = _pending ?? _connection.Socket.ReceiveAsync(_buffer.AsMemory(0, Math.Min(buffer.Length, _buffer.Length)), CancellationToken.None).AsTask();
         _pending = pending;
         var result = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
         _pending = null;
-        var count = Math.Min(result.Count, buffer.Length);
-        _buffer.AsMemory(0, count).CopyTo(buffer);
-        return new ValueWebSocketReceiveResult(count, result.MessageType, result.EndOfMessage);
+        _leftOffset = 0;
+        _leftCount = result.Count;
+        _leftResult = result;
+        return TakeLeftOver(buffer);
+    }
+
+    /// <summary>Copies as much of the taken-over result as fits; the message ends only with its last byte.</summary>
+    private ValueWebSocketReceiveResult TakeLeftOver(Memory<byte> buffer)
+    {
+        var count = Math.Min(_leftCount, buffer.Length);
+        _buffer.AsMemory(_leftOffset, count).CopyTo(buffer);
+        _leftOffset += count;
+        _leftCount -= count;
+        return new ValueWebSocketReceiveResult(count, _leftResult.MessageType, _leftResult.EndOfMessage && _leftCount == 0);
     }
 }

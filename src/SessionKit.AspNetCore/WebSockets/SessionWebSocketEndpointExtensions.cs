@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using SessionKit.AspNetCore.Internal;
 
 namespace SessionKit.AspNetCore;
@@ -19,6 +20,7 @@ public static class SessionWebSocketEndpointExtensions
     /// <param name="handler">Serves one socket: typically a loop over <see cref="SessionWebSocket.ReceiveAsync"/> until a close.</param>
     /// <returns>A builder to add conventions to the endpoint (<c>RequireAuthorization()</c>, for example).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/>, <paramref name="pattern"/> or <paramref name="handler"/> is null.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSessions().AddAspNetCore()</c> was not called on the app's services.</exception>
     /// <remarks>
     /// <para>Needs <c>app.UseWebSockets()</c> and <c>AddSessions().AddAspNetCore()</c>. A request that is not a WebSocket request gets 400.</para>
     /// <para>
@@ -34,6 +36,14 @@ public static class SessionWebSocketEndpointExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(handler);
+
+        // Checked without resolving anything (the manager is built on first use): otherwise the missing call surfaces
+        // only at the first request, as "no service for type" naming an internal type.
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } registry && !registry.IsService(typeof(HttpSessions)))
+        {
+            throw new InvalidOperationException("MapSessionWebSocket needs SessionKit's ASP.NET Core services: call services.AddSessions().AddAspNetCore().");
+        }
+
         var endpoint = new SessionWebSocketEndpoint(handler);
         return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName($"SessionKit WebSocket {pattern}");
     }

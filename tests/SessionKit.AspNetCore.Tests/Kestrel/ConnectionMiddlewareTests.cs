@@ -39,6 +39,9 @@ public sealed class ConnectionMiddlewareTests
 
         await journal.Disconnects(1);
         journal.ReasonOf(session.Id).Should().Be(SessionCloseReason.ClientDisconnected);
+
+        // on_disconnect runs before the session is destroyed: wait for the session middleware itself to finish.
+        await handler.PipelineEnded.WaitAsync(KestrelApp.Watchdog);
         session.State.Should().Be(SessionState.Destroyed);
     }
 
@@ -116,7 +119,11 @@ public sealed class ConnectionMiddlewareTests
         KestrelApp.StartAsync(
             builder => journal.Register(builder.Services.AddSessions().AddAspNetCore()),
             _ => { },
-            listen => listen.UseSessions(Tcp).Run(handler.RunAsync));
+            listen =>
+            {
+                listen.Use(handler.Outermost);
+                listen.UseSessions(Tcp).Run(handler.RunAsync);
+            });
 
     /// <summary>
     /// The protocol: greets with <c>ID PEER</c>, then reads lines; <c>request-close</c> asks Kestrel to close the
@@ -125,8 +132,25 @@ public sealed class ConnectionMiddlewareTests
     private sealed class LineHandler
     {
         private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _pipelineEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<Exception?> Ended => _ended.Task;
+
+        /// <summary>Gets a task that completes when the connection pipeline, session middleware included, has returned.</summary>
+        public Task PipelineEnded => _pipelineEnded.Task;
+
+        /// <summary>Connection middleware placed before <c>UseSessions</c>: it returns only after the session middleware did.</summary>
+        public ConnectionDelegate Outermost(ConnectionDelegate next) => async connection =>
+        {
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                _pipelineEnded.TrySetResult();
+            }
+        };
 
         public async Task RunAsync(ConnectionContext connection)
         {
