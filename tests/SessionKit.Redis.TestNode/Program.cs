@@ -27,6 +27,7 @@ var manager = new SessionManager(
     users);
 directory.UserOnline += (_, e) => output.Event($"online {e.User}");
 directory.UserOffline += (_, e) => output.Event($"offline {e.User}");
+directory.StatusChanged += (_, status) => output.Event($"status {status}");
 var commands = new NodeCommands(manager, directory, users, output);
 output.Event($"ready {directory.NodeName} {directory.Incarnation}");
 while (Console.In.ReadLine() is { } line)

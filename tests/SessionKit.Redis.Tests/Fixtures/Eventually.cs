@@ -24,8 +24,13 @@ internal static class Eventually
             await Task.Delay(50, CancellationToken.None);
         }
 
-        throw new TimeoutException($"Not reached within the watchdog: {what}; last seen: {last}");
+        throw new TimeoutException($"Not reached within the watchdog: {what}; last seen: {Describe(last)}");
     }
+
+    /// <summary>Shows a collection by its count and items (a list's ToString() names only its type).</summary>
+    private static string Describe(object? value) => value is System.Collections.IEnumerable items and not string
+        ? $"{items.Cast<object?>().Count()} items: {string.Join(", ", items.Cast<object?>())}"
+        : value?.ToString() ?? "null";
 
     public static Task TrueAsync(Func<Task<bool>> probe, string what) => MatchAsync(probe, static ok => ok, what);
 }
