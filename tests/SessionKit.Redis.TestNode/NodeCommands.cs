@@ -55,6 +55,19 @@ internal sealed class NodeCommands(SessionManager manager, RedisSessionDirectory
                 return session.Id.ToString(CultureInfo.InvariantCulture);
             }
 
+            case "changeuser":
+            {
+                // ChangeUser inside a request of the session, as a host's command handler would call it.
+                var session = manager.GetSession(ulong.Parse(a[0], CultureInfo.InvariantCulture));
+                var target = User(a[1]);
+                using (manager.Enter(session))
+                {
+                    manager.ChangeUser(target.Name);
+                }
+
+                return a[1];
+            }
+
             case "bind":
                 return await manager.Users.BindResourceAsync(manager.GetSession(ulong.Parse(a[0], CultureInfo.InvariantCulture)), a[1]);
             case "close":

@@ -23,6 +23,9 @@ var manager = new SessionManager(
         MaxSessionsPerUser = limit > 0 ? _ => limit : null,
         SessionLimitPolicy = Enum.Parse<SessionLimitPolicy>(args[5]),
         MaxConcurrentVerifications = 4,
+
+        // Any session may change to any user: the ChangeUser test is about the cluster-wide limit, not the policy.
+        SwitchUserPolicy = _ => true,
     },
     users);
 directory.UserOnline += (_, e) => output.Event($"online {e.User}");

@@ -80,28 +80,61 @@ internal sealed class UserChanges(UserMembership membership, SessionDisconnector
 
     /// <summary>
     /// As <see cref="Change"/> for the synchronous <c>ChangeUser</c>, which cannot wait for a cluster-wide decision: the
-    /// session is recorded in the directory afterwards, without the limit (documented in docs/cluster.md).
+    /// directory is asked right after, with the user's limit and policy (<see cref="AdmitAfterChangeAsync"/>).
     /// </summary>
     public UserChange ChangeUnadmitted(Session session, SessionUser user)
     {
         var change = Change(session, user);
-        if (membership.Directory is { } cluster && !change.Unchanged && !membership.IsGuest(user))
+        if (membership.Directory is not null && !change.Unchanged && !membership.IsGuest(user))
         {
-            Detached.Run(RecordAsync(cluster, session, user));
+            Detached.Run(AdmitAfterChangeAsync(session, user));
         }
 
         return change;
     }
 
-    private static async ValueTask RecordAsync(ISessionDirectory cluster, Session session, SessionUser user)
+    /// <summary>
+    /// The cluster-wide decision for a session that took <paramref name="user"/> through <c>ChangeUser</c>. The directory
+    /// never holds more than the limit: a refusal (<see cref="SessionLimitPolicy.RejectNew"/>, the user at its limit on
+    /// every node) closes this session with <see cref="SessionCloseReason.SessionLimitReached"/>, as a resync does for a
+    /// session that lost its place; under <see cref="SessionLimitPolicy.EvictOldest"/> the oldest sessions go instead,
+    /// as for a connect. One round trip after <c>ChangeUser</c> returned, not before: that is the documented difference
+    /// from one process, where <c>ChangeUser</c> itself throws.
+    /// </summary>
+    private async ValueTask AdmitAfterChangeAsync(Session session, SessionUser user)
     {
+        SessionAdmission admission;
         try
         {
-            await cluster.AdmitAsync(session, user, int.MaxValue, SessionLimitPolicy.RejectNew, CancellationToken.None).ConfigureAwait(false);
+            admission = await membership.AdmitAsync(session, user, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // The directory's own resync (anti-entropy) records the session later; ChangeUser already returned.
+            // Unreachable directory: its rejoin re-registers the session (within its limit) when it is back.
+            return;
+        }
+
+        if (!admission.Admitted)
+        {
+            // Only if the session still runs as that user: a later change already left it, and a close is not ours to do.
+            if (!session.IsClosed && session.User.Id == user.Id && string.Equals(session.User.Name, user.Name, StringComparison.Ordinal))
+            {
+                try
+                {
+                    await closer.CloseAsync(session, SessionCloseReason.SessionLimitReached, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The manager shut down meanwhile; shutdown closes the session.
+                }
+            }
+
+            return;
+        }
+
+        if (admission.LocalEvictions is { Count: > 0 } evictions)
+        {
+            await EvictAsync(session, [.. evictions], CancellationToken.None).ConfigureAwait(false);
         }
     }
 
