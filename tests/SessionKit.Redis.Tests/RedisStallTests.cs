@@ -28,7 +28,7 @@ public sealed class RedisStallTests
         }
         else
         {
-            // Nothing at all runs for 5 s; this client waits longer than its default timeout for the answer.
+            // Nothing at all runs for 5 s; the test client (60 s timeout, see RedisServer) waits for the answer.
             await server.ExecuteAsync("DEBUG", "SLEEP", "5");
         }
 

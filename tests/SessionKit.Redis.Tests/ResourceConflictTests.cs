@@ -2,15 +2,17 @@ using SessionKit.Redis.Tests.Fixtures;
 
 namespace SessionKit.Redis.Tests;
 
-/// <summary>Issue 16, case 2: 3 nodes × 8 concurrent binds of one resource, under each conflict policy.</summary>
+/// <summary>Issue 16, case 2 (and case 9 on a 3-master Redis Cluster): 3 nodes × 8 concurrent binds of one resource, under each conflict policy.</summary>
 public sealed class ResourceConflictTests
 {
     private const int PerNode = 8;
 
-    [Fact]
-    public async Task KickOld_leaves_exactly_one_owner_and_every_unbind_precedes_the_next_bind()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KickOld_leaves_exactly_one_owner_and_every_unbind_precedes_the_next_bind(bool onRedisCluster)
     {
-        await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings(Conflict: ResourceConflictPolicy.KickOld));
+        await using var cluster = await ClusterHarness.StartAsync(onRedisCluster, 3, new NodeSettings(Conflict: ResourceConflictPolicy.KickOld));
         var events = await RedisEvents.SubscribeAsync(cluster.Redis);
         for (var round = 0; round < 2; round++)
         {
@@ -58,10 +60,12 @@ public sealed class ResourceConflictTests
         cluster.Nodes.SelectMany(n => n.Events).Where(e => e.StartsWith("closed ", StringComparison.Ordinal)).Should().OnlyContain(e => e.EndsWith(" conflict", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task RejectNew_lets_exactly_one_bind_win()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RejectNew_lets_exactly_one_bind_win(bool onRedisCluster)
     {
-        await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings(Conflict: ResourceConflictPolicy.RejectNew));
+        await using var cluster = await ClusterHarness.StartAsync(onRedisCluster, 3, new NodeSettings(Conflict: ResourceConflictPolicy.RejectNew));
         var results = await BindConcurrentlyAsync(cluster, "reject", "phone");
 
         results.Count(r => r.Answer == "phone").Should().Be(1);
@@ -72,11 +76,13 @@ public sealed class ResourceConflictTests
     }
 
     [Theory]
-    [InlineData(ResourceConflictPolicy.Increment)]
-    [InlineData(ResourceConflictPolicy.Random)]
-    public async Task Renaming_policies_give_every_bind_a_resource_of_its_own(ResourceConflictPolicy policy)
+    [InlineData(ResourceConflictPolicy.Increment, false)]
+    [InlineData(ResourceConflictPolicy.Random, false)]
+    [InlineData(ResourceConflictPolicy.Increment, true)]
+    [InlineData(ResourceConflictPolicy.Random, true)]
+    public async Task Renaming_policies_give_every_bind_a_resource_of_its_own(ResourceConflictPolicy policy, bool onRedisCluster)
     {
-        await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings(Conflict: policy));
+        await using var cluster = await ClusterHarness.StartAsync(onRedisCluster, 3, new NodeSettings(Conflict: policy));
         var results = await BindConcurrentlyAsync(cluster, "rename", "phone");
 
         results.Select(r => r.Answer).Should().OnlyHaveUniqueItems().And.HaveCount(3 * PerNode).And.Contain("phone");

@@ -2,16 +2,18 @@ using SessionKit.Redis.Tests.Fixtures;
 
 namespace SessionKit.Redis.Tests;
 
-/// <summary>Issue 16, case 3: limit 3 per user, 3 nodes × 5 concurrent authentications.</summary>
+/// <summary>Issue 16, case 3 (and case 9 on a 3-master Redis Cluster): limit 3 per user, 3 nodes × 5 concurrent authentications.</summary>
 public sealed class SessionLimitTests
 {
     private const int Limit = 3;
     private const int PerNode = 5;
 
-    [Fact]
-    public async Task RejectNew_admits_exactly_the_limit_across_nodes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RejectNew_admits_exactly_the_limit_across_nodes(bool onRedisCluster)
     {
-        await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings(Limit: Limit, LimitPolicy: SessionLimitPolicy.RejectNew));
+        await using var cluster = await ClusterHarness.StartAsync(onRedisCluster, 3, new NodeSettings(Limit: Limit, LimitPolicy: SessionLimitPolicy.RejectNew));
         var answers = await LoginConcurrentlyAsync(cluster, "dana");
 
         answers.Count(a => !a.Answer.StartsWith("ERR", StringComparison.Ordinal)).Should().Be(Limit);
@@ -21,10 +23,12 @@ public sealed class SessionLimitTests
         (await cluster.LiveFieldsAsync("dana", [.. cluster.Nodes])).Should().BeEquivalentTo(admitted);
     }
 
-    [Fact]
-    public async Task EvictOldest_keeps_the_three_newest_across_nodes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EvictOldest_keeps_the_three_newest_across_nodes(bool onRedisCluster)
     {
-        await using var cluster = await ClusterHarness.StartAsync(3, new NodeSettings(Limit: Limit, LimitPolicy: SessionLimitPolicy.EvictOldest));
+        await using var cluster = await ClusterHarness.StartAsync(onRedisCluster, 3, new NodeSettings(Limit: Limit, LimitPolicy: SessionLimitPolicy.EvictOldest));
         var answers = await LoginConcurrentlyAsync(cluster, "erin");
 
         // Every login is admitted; one evicted by a newer admission before its own authentication finished sees its

@@ -23,6 +23,10 @@ public sealed class ClusterHarness : IAsyncDisposable
     public static async Task<ClusterHarness> StartAsync(int nodes, NodeSettings settings) =>
         await StartAsync(await RedisServer.StartAsync(), nodes, settings);
 
+    /// <summary>Starts node processes against a single redis-server or, with <paramref name="onRedisCluster"/>, a 3-master Redis Cluster (issue 16 case 9: the same cases, unchanged).</summary>
+    public static async Task<ClusterHarness> StartAsync(bool onRedisCluster, int nodes, NodeSettings settings) =>
+        onRedisCluster ? await StartAsync(await RedisClusterServers.StartAsync(), nodes, settings) : await StartAsync(nodes, settings);
+
     /// <summary>Starts node processes against a deployment the harness then owns (a single server or a Redis Cluster).</summary>
     public static async Task<ClusterHarness> StartAsync(IRedisDeployment redis, int nodes, NodeSettings settings)
     {

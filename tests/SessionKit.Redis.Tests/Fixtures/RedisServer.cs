@@ -47,6 +47,11 @@ public sealed class RedisServer : IRedisDeployment
 
             var config = ConfigurationOptions.Parse(server.Endpoint);
             config.AbortOnConnectFail = false;
+
+            // The test's own client waits as long as a loaded machine needs (DEBUG SLEEP 5 answers after 5 s, exactly the
+            // client's default timeout); the nodes under test keep their own, shorter timeouts.
+            config.AsyncTimeout = 60_000;
+            config.SyncTimeout = 60_000;
             config.AllowAdmin = true;
             server._client = await ConnectionMultiplexer.ConnectAsync(config);
             return server;
