@@ -100,41 +100,19 @@ internal sealed class ResourceBinder(UserMembership membership, HoldingRuns runs
             if (!attempt.Indexed)
             {
                 // The session left the user's index (its user changed or it closed) while binding.
-                SessionGuards.ThrowIfClosed(session);
-                throw new ResourceBindException("cancel", "not-allowed", "The session's user changed while binding");
+                throw UserChangedWhileBinding(session);
             }
 
-            var owner = attempt.Owner!;
-            switch (conflictPolicy)
+            if (NextCandidate(wanted, candidate, ref suffix) is { } next)
             {
-                case ResourceConflictPolicy.RejectNew:
-                    throw new ResourceBindException("cancel", "conflict", "Resource already exists");
-                case ResourceConflictPolicy.Increment:
-                    candidate = Names.WithSuffix(wanted, ++suffix, maxResourceLength);
-                    break;
-                case ResourceConflictPolicy.Random:
-                    candidate = suffix++ == 0 ? RandomResource() : Names.WithSuffix(candidate, suffix, maxResourceLength);
-                    break;
-                default:
-                    // KickOld: the old session is closed (and so unbound, with its unbind event) before we retry, so
-                    // its unbind always precedes the new bind. A concurrent binder may take the resource in between;
-                    // the loop then kicks that one too. Each turn closes a session, so it terminates.
-                    if (closer.IsInCloseOf(owner))
-                    {
-                        // Called from the owner's own close (its triggers or transport): that close waits for this
-                        // bind, so the resource cannot be freed before the bind returns. Refuse rather than spin.
-                        throw new ResourceBindException("cancel", "conflict", "Resource is held by a session whose close is waiting for this bind");
-                    }
-
-                    if (!await closer.CloseAsync(owner, SessionCloseReason.Replaced, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false))
-                    {
-                        // The owner was already closing (its close was awaited above) or the host disconnected it and
-                        // is about to release the resource: let that finish instead of spinning.
-                        await Task.Yield();
-                    }
-
-                    break;
+                candidate = next;
+                continue;
             }
+
+            // KickOld: the old session is closed (and so unbound, with its unbind event) before we retry, so its unbind
+            // always precedes the new bind. A concurrent binder may take the resource in between; the loop then kicks
+            // that one too. Each turn closes a session, so it terminates.
+            await KickLocalAsync(attempt.Owner!).ConfigureAwait(false);
         }
     }
 
@@ -173,32 +151,23 @@ internal sealed class ResourceBinder(UserMembership membership, HoldingRuns runs
                 cluster.ReleaseResource(session, user, candidate);
                 if (!attempt.Indexed)
                 {
-                    SessionGuards.ThrowIfClosed(session);
-                    throw new ResourceBindException("cancel", "not-allowed", "The session's user changed while binding");
+                    throw UserChangedWhileBinding(session);
                 }
 
                 claim = ResourceClaim.HeldLocally(attempt.Owner!);
             }
             else if (claim.Outcome == ResourceClaimOutcome.NotRegistered)
             {
-                SessionGuards.ThrowIfClosed(session);
-                throw new ResourceBindException("cancel", "not-allowed", "The session's user changed while binding");
+                throw UserChangedWhileBinding(session);
             }
 
-            switch (conflictPolicy)
+            if (NextCandidate(wanted, candidate, ref suffix) is { } next)
             {
-                case ResourceConflictPolicy.RejectNew:
-                    throw new ResourceBindException("cancel", "conflict", "Resource already exists");
-                case ResourceConflictPolicy.Increment:
-                    candidate = Names.WithSuffix(wanted, ++suffix, maxResourceLength);
-                    break;
-                case ResourceConflictPolicy.Random:
-                    candidate = suffix++ == 0 ? RandomResource() : Names.WithSuffix(candidate, suffix, maxResourceLength);
-                    break;
-                default:
-                    await KickHolderAsync(cluster, claim).ConfigureAwait(false);
-                    break;
+                candidate = next;
+                continue;
             }
+
+            await KickHolderAsync(cluster, claim).ConfigureAwait(false);
         }
     }
 
@@ -214,15 +183,45 @@ internal sealed class ResourceBinder(UserMembership membership, HoldingRuns runs
             return;
         }
 
+        await KickLocalAsync(owner).ConfigureAwait(false);
+    }
+
+    /// <summary>Under <see cref="ResourceConflictPolicy.KickOld"/>: closes a holder in this process with <see cref="SessionCloseReason.Replaced"/>.</summary>
+    private async ValueTask KickLocalAsync(Session owner)
+    {
         if (closer.IsInCloseOf(owner))
         {
+            // Called from the owner's own close (its triggers or transport): that close waits for this bind, so the
+            // resource cannot be freed before the bind returns. Refuse rather than spin.
             throw new ResourceBindException("cancel", "conflict", "Resource is held by a session whose close is waiting for this bind");
         }
 
         if (!await closer.CloseAsync(owner, SessionCloseReason.Replaced, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false))
         {
+            // The owner was already closing (its close was awaited above) or the host disconnected it and is about to
+            // release the resource: let that finish instead of spinning.
             await Task.Yield();
         }
+    }
+
+    /// <summary>
+    /// The next name to try under a renaming policy, or <see langword="null"/> under <see cref="ResourceConflictPolicy.KickOld"/>
+    /// (the holder goes instead).
+    /// </summary>
+    /// <exception cref="ResourceBindException">Under <see cref="ResourceConflictPolicy.RejectNew"/>.</exception>
+    private string? NextCandidate(string wanted, string candidate, ref int suffix) => conflictPolicy switch
+    {
+        ResourceConflictPolicy.RejectNew => throw new ResourceBindException("cancel", "conflict", "Resource already exists"),
+        ResourceConflictPolicy.Increment => Names.WithSuffix(wanted, ++suffix, maxResourceLength),
+        ResourceConflictPolicy.Random => suffix++ == 0 ? RandomResource() : Names.WithSuffix(candidate, suffix, maxResourceLength),
+        _ => null,
+    };
+
+    /// <summary>The session left its user's index while binding: closed (that exception is thrown) or its user changed.</summary>
+    private static ResourceBindException UserChangedWhileBinding(Session session)
+    {
+        SessionGuards.ThrowIfClosed(session);
+        return new ResourceBindException("cancel", "not-allowed", "The session's user changed while binding");
     }
 
     private static string RandomResource()
