@@ -31,20 +31,7 @@ public sealed class AspNetCorePackageFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(Root);
         var project = Path.Combine(RepositoryRoot, "src", "SessionKit.AspNetCore", "SessionKit.AspNetCore.csproj");
-        var (exitCode, text) = await DotNetCli.RunAsync(
-            Root,
-            "pack",
-            project,
-            "-c",
-            "Release",
-            "-o",
-            Feed,
-            "--artifacts-path",
-            Path.Combine(Root, "artifacts"),
-            "--disable-build-servers",
-            "-nodeReuse:false",
-            "-p:UseSharedCompilation=false",
-            "-p:ContinuousIntegrationBuild=true");
+        var (exitCode, text) = await DotNetCli.PackAsync(Root, project, Feed, Path.Combine(Root, "artifacts"), "-p:ContinuousIntegrationBuild=true");
         PackOutput = text;
         exitCode.Should().Be(0, $"dotnet pack should succeed:\n{text}");
     }

@@ -15,6 +15,18 @@ internal static class DotNetCli
     /// </summary>
     public static readonly TimeSpan HangWatchdog = TimeSpan.FromMinutes(20);
 
+    /// <summary>
+    /// Packs a project of the repository in Release into <paramref name="output"/>, with a private artifacts folder (never
+    /// the source tree's bin/obj, which concurrent builds use) and no build server or shared compiler left running.
+    /// </summary>
+    public static Task<(int ExitCode, string Output)> PackAsync(string workingDirectory, string project, string output, string artifacts, params string[] properties) =>
+        RunAsync(
+            workingDirectory,
+            [
+                "pack", project, "-c", "Release", "-o", output, "--artifacts-path", artifacts,
+                "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. properties,
+            ]);
+
     public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] args) =>
         RunAsync(workingDirectory, new Dictionary<string, string>(), args);
 

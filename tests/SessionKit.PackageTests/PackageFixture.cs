@@ -75,19 +75,11 @@ public sealed class PackageFixture : IAsyncLifetime
     private async Task<string> PackAsync(string output, string artifacts)
     {
         var project = Path.Combine(RepositoryRoot, "src", "SessionKit", "SessionKit.csproj");
-        var (exitCode, text) = await DotNetCli.RunAsync(
+        var (exitCode, text) = await DotNetCli.PackAsync(
             Root,
-            "pack",
             project,
-            "-c",
-            "Release",
-            "-o",
             output,
-            "--artifacts-path",
             artifacts,
-            "--disable-build-servers",
-            "-nodeReuse:false",
-            "-p:UseSharedCompilation=false",
             "-p:ContinuousIntegrationBuild=true",
             "-p:DeterministicTimestamp=2026-01-01T00:00:00Z");
         exitCode.Should().Be(0, $"dotnet pack should succeed:\n{text}");

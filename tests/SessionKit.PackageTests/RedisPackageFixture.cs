@@ -34,19 +34,7 @@ public sealed partial class RedisPackageFixture : IAsyncLifetime
         Directory.CreateDirectory(Consumer);
         foreach (var project in new[] { "SessionKit", "SessionKit.Redis" })
         {
-            var (exitCode, text) = await DotNetCli.RunAsync(
-                Root,
-                "pack",
-                Path.Combine(RepositoryRoot, "src", project, project + ".csproj"),
-                "-c",
-                "Release",
-                "-o",
-                Feed,
-                "--artifacts-path",
-                Path.Combine(Root, "artifacts"),
-                "--disable-build-servers",
-                "-nodeReuse:false",
-                "-p:UseSharedCompilation=false");
+            var (exitCode, text) = await DotNetCli.PackAsync(Root, Path.Combine(RepositoryRoot, "src", project, project + ".csproj"), Feed, Path.Combine(Root, "artifacts"));
             exitCode.Should().Be(0, $"dotnet pack {project} should succeed:\n{text}");
         }
 
