@@ -40,15 +40,7 @@ public sealed class RedisClusterServers : IRedisDeployment
                 await Eventually.TrueAsync(async () => (await RunCliAsync(["-p", master.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "cluster", "info"])).Contains("cluster_state:ok", StringComparison.Ordinal), $"{master.Endpoint} sees the cluster ok");
             }
 
-            var config = ConfigurationOptions.Parse(cluster.Configuration);
-            config.AbortOnConnectFail = false;
-
-            // The test's own client waits as long as a loaded machine needs (DEBUG SLEEP 5 answers after 5 s, exactly the
-            // client's default timeout); the nodes under test keep their own, shorter timeouts.
-            config.AsyncTimeout = 60_000;
-            config.SyncTimeout = 60_000;
-            config.AllowAdmin = true;
-            cluster._client = await ConnectionMultiplexer.ConnectAsync(config);
+            cluster._client = await RedisServer.ConnectTestClientAsync(cluster.Configuration);
             return cluster;
         }
         catch

@@ -27,6 +27,20 @@ public sealed class RedisServer : IRedisDeployment
     public string Configuration => Endpoint;
 
     /// <summary>Gets a client of the test's own, to inspect and fault the server.</summary>
+    /// <summary>
+    /// Connects the test's own admin client. It waits as long as a loaded machine needs (DEBUG SLEEP 5 answers after 5 s,
+    /// exactly the client's default timeout); the nodes under test keep their own, shorter timeouts.
+    /// </summary>
+    internal static async Task<ConnectionMultiplexer> ConnectTestClientAsync(string configuration)
+    {
+        var config = ConfigurationOptions.Parse(configuration);
+        config.AbortOnConnectFail = false;
+        config.AsyncTimeout = 60_000;
+        config.SyncTimeout = 60_000;
+        config.AllowAdmin = true;
+        return await ConnectionMultiplexer.ConnectAsync(config);
+    }
+
     public ConnectionMultiplexer Client => _client ?? throw new InvalidOperationException("Not started");
 
     public IDatabase Db => Client.GetDatabase();
@@ -45,15 +59,7 @@ public sealed class RedisServer : IRedisDeployment
                 return server;
             }
 
-            var config = ConfigurationOptions.Parse(server.Endpoint);
-            config.AbortOnConnectFail = false;
-
-            // The test's own client waits as long as a loaded machine needs (DEBUG SLEEP 5 answers after 5 s, exactly the
-            // client's default timeout); the nodes under test keep their own, shorter timeouts.
-            config.AsyncTimeout = 60_000;
-            config.SyncTimeout = 60_000;
-            config.AllowAdmin = true;
-            server._client = await ConnectionMultiplexer.ConnectAsync(config);
+            server._client = await ConnectTestClientAsync(server.Endpoint);
             return server;
         }
         catch
